@@ -1,0 +1,45 @@
+# ckanext-oit development environment. `make run` and `make test` do every
+# step of the set-up themselves and are quick when it is already done.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+S := scripts
+PYTEST_ARGS ?=
+
+.PHONY: help run test stop status services setup demo worker bench clean
+
+help:
+	@echo "make run      set up everything and serve the portal on http://127.0.0.1:5000"
+	@echo "make test     set up everything and run the whole test suite"
+	@echo "make stop     stop every process we started (portal, worker, Solr, Redis, PostgreSQL)"
+	@echo "make status   which services run"
+	@echo "make bench    the benchmarks in bench/"
+	@echo "make clean    stop and delete .run/ (databases, index, logs) and .venv/"
+
+# Installs what is missing, starts the services, writes the ini files.
+setup:
+	@bash $(S)/bootstrap.sh
+	@bash $(S)/venv.sh
+	@bash $(S)/services.sh start
+	@bash $(S)/config.sh
+
+run: setup
+	@bash $(S)/db.sh ckan.ini
+	@.venv/bin/ckan -c ckan.ini oit demo
+	@bash $(S)/worker.sh start
+	@bash $(S)/serve.sh
+
+test: setup
+	@bash $(S)/db.sh test.ini
+	.venv/bin/python -m pytest $(PYTEST_ARGS)
+
+stop:
+	@bash $(S)/services.sh stop
+
+status:
+	@bash $(S)/services.sh status
+
+bench: setup
+	.venv/bin/python bench/solr_thai_recall.py
+
+clean: stop
+	rm -rf .run .venv ckan.ini test.ini

@@ -1,0 +1,1 @@
+"""ckanext-oit: ITA/OIT disclosures of Thai government agencies as open data."""

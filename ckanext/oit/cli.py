@@ -1,0 +1,23 @@
+"""``ckan oit …`` commands."""
+from __future__ import annotations
+
+import click
+
+from ckanext.oit import demo
+
+__all__ = ["oit"]
+
+
+@click.group(short_help="ckanext-oit commands")
+def oit() -> None:
+    """Commands of ckanext-oit (ITA/OIT disclosures)."""
+
+
+@oit.command("demo")
+def load_demo() -> None:
+    """Create the demo agency and its users (idempotent). Demo passwords only."""
+    for line in demo.load():
+        click.echo(line)
+    click.echo("Demo logins (for a local demo only):")
+    for name, password, role in demo.credentials():
+        click.echo(f"  {name:<10} {password:<16} {role}")

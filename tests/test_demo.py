@@ -1,0 +1,72 @@
+"""The demo agency of `make run`, and logging in through the web form."""
+from __future__ import annotations
+
+import pytest
+from bs4 import BeautifulSoup
+
+import ckan.plugins.toolkit as tk
+from ckan.cli.cli import ckan as ckan_command
+
+from ckanext.oit import demo
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def _roles() -> dict[str, str]:
+    members = tk.get_action("member_list")(
+        {"ignore_auth": True}, {"id": demo.ORGANIZATION["name"], "object_type": "user"}
+    )
+    names = {
+        tk.get_action("user_show")({"ignore_auth": True}, {"id": user_id})["name"]: role
+        for user_id, _type, role in members
+    }
+    return names
+
+
+def test_demo_command_creates_the_agency_and_its_people(cli):
+    result = cli.invoke(ckan_command, ["oit", "demo"])
+    assert result.exit_code == 0, result.output
+    assert "Director#2569" in result.output  # the passwords are printed at start
+
+    assert _roles() == {"oit_admin": "Admin", "director": "Admin", "staff": "Editor"}
+    admin = tk.get_action("user_show")({"ignore_auth": True}, {"id": "oit_admin"})
+    assert admin["sysadmin"] is True
+    org = tk.get_action("organization_show")({"ignore_auth": True}, {"id": demo.ORGANIZATION["name"]})
+    assert org["title"].startswith("สำนักงานเขตพื้นที่การศึกษาประถมศึกษา")
+
+
+def test_demo_command_runs_twice(cli):
+    assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
+    second = cli.invoke(ckan_command, ["oit", "demo"])
+    assert second.exit_code == 0, second.output
+    assert "kept organisation" in second.output
+    assert _roles()["staff"] == "Editor"
+
+
+def _login(app, name: str, password: str):
+    form_page = app.get("/user/login")
+    token = BeautifulSoup(form_page.body, "html.parser").find("input", {"name": "_csrf_token"})["value"]
+    return app.post(
+        "/user/login",
+        data={"login": name, "password": password, "_csrf_token": token},
+        follow_redirects=False,
+    )
+
+
+@pytest.mark.parametrize("name", ["oit_admin", "director", "staff"])
+def test_demo_users_log_in_through_the_web_form(app, name):
+    list(demo.load())
+    password = dict((n, pw) for n, pw, _role in demo.credentials())[name]
+    response = _login(app, name, password)
+    assert response.status_code == 302
+    assert "/user/login" not in response.headers["Location"]
+    me = app.get("/dashboard/datasets")
+    assert me.status_code == 200
+    assert f'href="/user/{name}"' in me.body or f"/user/{name}" in me.body
+
+
+def test_a_wrong_password_is_refused(app):
+    list(demo.load())
+    response = _login(app, "director", "not-the-password")
+    assert response.status_code == 200  # the form again, with an error
+    assert app.get("/dashboard/datasets", follow_redirects=False).status_code in (302, 403)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Apache Solr 9 for CKAN, on 127.0.0.1:$OIT_SOLR_PORT (default 8986), with three cores:
-#   ckan        development (CKAN's schema + Thai field text_th)
+# Apache Solr 9 for CKAN, on 127.0.0.1:$OIT_SOLR_PORT (default 8986), with four cores:
+#   ckan        development (CKAN's schema + Thai fields title_th, text_th)
 #   ckan-test   the test suite (same schema)
-#   ckan-stock  CKAN's unmodified schema, the baseline of the search benchmark
+#   ckan-bench  the search benchmark, bench/solr_thai_recall.py (same schema)
+#   ckan-stock  CKAN's unmodified schema, the benchmark's baseline
 #
 #   scripts/solr.sh build     build the launcher (Maven; skipped when up to date)
 #   scripts/solr.sh start     build if needed, write the cores' conf, start, wait until healthy
@@ -28,7 +29,7 @@ SOLR_HOME="$SOLR_DIR/home"
 SOLR_PID="$SOLR_DIR/solr.pid"
 SOLR_LOG="$OIT_LOG/solr.log"
 SOLR_URL="http://$OIT_HOST:$OIT_SOLR_PORT/solr"
-SOLR_CORES=(ckan ckan-test ckan-stock)
+SOLR_CORES=(ckan ckan-test ckan-bench ckan-stock)
 SOLR_WAIT="${OIT_SOLR_WAIT:-90}"
 SOLR_HEAP="${OIT_SOLR_HEAP:-512m}"
 
@@ -40,19 +41,23 @@ build_is_current() {
         [ -z "$(find "$SOLR_SRC/pom.xml" "$SOLR_SRC/src" -newer "$SOLR_JAR" -print -quit)" ]
 }
 
+# cmd_build [quiet]
 cmd_build() {
     if build_is_current; then
-        say "Solr launcher is up to date ($SOLR_JAR)"
+        [ "${1:-}" = quiet ] || say "Solr launcher is up to date ($SOLR_JAR)"
         return 0
     fi
     need java "apt-get install openjdk-17-jdk-headless"
     need javac "apt-get install openjdk-17-jdk-headless"
     need mvn "apt-get install maven"
-    say "building the Solr launcher into $SOLR_BUILD (the first build downloads ~90 MB from Maven Central)"
+    say "building the Solr launcher into $SOLR_BUILD (a first build downloads ~90 MB from Maven Central)"
     mkdir -p "$SOLR_BUILD"
     rm -rf "$SOLR_BUILD/lib"
-    (cd "$SOLR_SRC" && mvn -q -B -Dstyle.color=never -Doit.solr.build="$SOLR_BUILD" \
-        package dependency:copy-dependencies) || die "Maven build of the Solr launcher failed"
+    if ! (cd "$SOLR_SRC" && mvn -B -Dstyle.color=never -Doit.solr.build="$SOLR_BUILD" \
+        package dependency:copy-dependencies) >"$OIT_LOG/solr-build.log" 2>&1; then
+        tail -n 30 "$OIT_LOG/solr-build.log" >&2
+        die "Maven build of the Solr launcher failed (log: $OIT_LOG/solr-build.log)"
+    fi
     touch "$SOLR_BUILD/lib/.complete" "$SOLR_JAR"
 }
 
@@ -129,6 +134,8 @@ startup_failed() {
     if [ -f "$SOLR_LOG" ]; then
         printf '%s\n' "----- last lines of $SOLR_LOG -----" >&2
         tail -n 40 "$SOLR_LOG" >&2
+        printf '%s\n' "----- errors in $SOLR_LOG -----" >&2
+        grep -E '^[0-9-]+ [0-9:.]+ (ERROR|FATAL) ' "$SOLR_LOG" | tail -n 5 | cut -c1-400 >&2 || true
         printf '%s\n' "-----" >&2
     fi
     [ "${2:-}" = stop ] && stop_pid solr "$SOLR_PID"
@@ -153,18 +160,19 @@ cmd_start() {
     need java "apt-get install openjdk-17-jre-headless"
     need setsid "apt-get install util-linux"
     need curl "apt-get install curl"
-    cmd_build
+    cmd_build quiet
     render_home "$SOLR_HOME" 1
 
     [ -f "$SOLR_LOG" ] && mv -f "$SOLR_LOG" "$SOLR_LOG.1"
     say "starting Solr on $OIT_HOST:$OIT_SOLR_PORT (log: $SOLR_LOG)"
-    # Small heap and the serial collector: three small cores on a 2-core machine.
+    # Small heap and the serial collector: four small cores on a 2-core machine.
     # setsid: a Ctrl-C in the calling terminal does not reach Solr; the subshell's
     # pid stays java's (setsid and nohup exec), so $! is the pid to stop.
     # shellcheck disable=SC2086
     (cd "$SOLR_DIR" && exec setsid nohup java \
         -Xms64m -Xmx"$SOLR_HEAP" -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError \
         -Dfile.encoding=UTF-8 -Duser.timezone=UTC -Djava.awt.headless=true \
+        -Dsolr.log.dir="$OIT_LOG" \
         ${OIT_SOLR_JAVA_OPTS:-} \
         -cp "$SOLR_JAR:$SOLR_BUILD/lib/*" th.oit.solr.SolrLauncher \
         "$SOLR_HOME" "$OIT_SOLR_PORT" "$OIT_HOST") >>"$SOLR_LOG" 2>&1 </dev/null &

@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""Write the Solr schema of a ckanext-oit CKAN core.
+
+    make_schema.py [--stock] [--source SCHEMA] OUTDIR
+
+Reads the schema.xml that ships with the installed ``ckan`` package
+(``ckan/config/solr/schema.xml``) and writes to OUTDIR:
+
+* ``schema.xml``: with ``--stock`` CKAN's schema byte for byte (the baseline
+  core of the search benchmark); by default CKAN's schema plus Thai search:
+  a field type ``text_th`` (Thai word segmentation), fields ``title_th``
+  (the title) and ``text_th`` (catch-all) of that type, and copyFields into
+  them from the text fields that hold Thai;
+* every word list the schema refers to (``synonyms.txt``, ``protwords.txt``,
+  ...), as a list of our own with no entries.
+
+Files are written only when their content changes, and the name of each
+written file is printed on stdout (scripts/solr.sh wipes a core's index when
+its schema.xml changed). The schema's name (``ckan-2.11``) is kept as it is:
+CKAN refuses to work with a schema of another name.
+
+Standard library only; run it with the Python that has CKAN installed.
+"""
+
+import argparse
+import importlib.util
+import re
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+# Text fields of CKAN's index that carry Thai prose or labels. CKAN's own
+# catch-all "text" gets these too, but splits them on whitespace only, and a
+# Thai sentence has no spaces between its words. Not copied: identifiers
+# (name, url, license, organization and groups, which CKAN indexes by their
+# URL names) and e-mail addresses.
+TEXT_TH_SOURCES = (
+    "title",
+    "notes",
+    "tags",
+    "vocab_*",
+    "extras_*",
+    "res_name",
+    "res_description",
+    "res_extras_*",
+    "author",
+    "maintainer",
+)
+
+FIELD_TYPE = """
+    <!-- ckanext-oit: Thai text. Thai is written without spaces between words,
+         so the whitespace-based types above index a whole Thai phrase as one
+         token. ThaiTokenizer segments words with the JDK's dictionary-based
+         BreakIterator (same analysis at index and query time). With
+         autoGeneratePhraseQueries a query word that splits into several tokens
+         (จัดซื้อ: จัด ซื้อ) must match them next to each other, in order. -->
+    <fieldType name="text_th" class="solr.TextField" positionIncrementGap="100"
+               autoGeneratePhraseQueries="true">
+      <analyzer>
+        <tokenizer class="solr.ThaiTokenizerFactory"/>
+        <filter class="solr.LowerCaseFilterFactory"/>
+      </analyzer>
+    </fieldType>
+"""
+
+FIELD = """
+    <!-- ckanext-oit: Thai-segmented copies (copyFields below): the title alone,
+         to be boosted like "title", and a catch-all of the text fields;
+         ckanext.oit.search.qf puts both into CKAN's dataset search -->
+    <field name="title_th" type="text_th" indexed="true" stored="false"/>
+    <field name="text_th" type="text_th" indexed="true" stored="false" multiValued="true"/>
+"""
+
+COPY_FIELDS = (
+    "\n<!-- ckanext-oit: Thai word segmentation of the text fields -->\n"
+    + '<copyField source="title" dest="title_th"/>\n'
+    + "".join(f'<copyField source="{s}" dest="text_th"/>\n' for s in TEXT_TH_SOURCES)
+)
+
+# Attributes of analysis factories that name a word list in the conf dir.
+WORD_LIST_RE = re.compile(
+    r'\b(?:synonyms|protected|words|dictionary|mapping|protectedWords)="([^"]+)"'
+)
+
+WORD_LIST_HEADER = """\
+# {name} for the CKAN cores of ckanext-oit, written by config/solr/make_schema.py.
+# CKAN's schema.xml refers to this list; ckanext-oit has no entries for it yet.
+# Add them in make_schema.py (this copy is rewritten on every Solr start).
+"""
+
+
+def ckan_schema_path():
+    spec = importlib.util.find_spec("ckan")
+    if spec is None or not spec.submodule_search_locations:
+        sys.exit("make_schema.py: the ckan package is not installed for " + sys.executable)
+    path = Path(list(spec.submodule_search_locations)[0]) / "config" / "solr" / "schema.xml"
+    if not path.is_file():
+        sys.exit(f"make_schema.py: {path} does not exist")
+    return path
+
+
+def insert_before(text, anchor, addition):
+    """Insert addition before the single line that is exactly anchor."""
+    pattern = re.compile(r"^[ \t]*" + re.escape(anchor) + r"[ \t]*$", re.MULTILINE)
+    matches = list(pattern.finditer(text))
+    if len(matches) != 1:
+        sys.exit(f"make_schema.py: expected one line {anchor!r} in CKAN's schema, "
+                 f"found {len(matches)}; the generator needs updating")
+    at = matches[0].start()
+    return text[:at] + addition.lstrip("\n") + "\n" + text[at:]
+
+
+def add_thai(stock, source_label):
+    if re.search(r'name="(text_th|title_th)"', stock):
+        sys.exit("make_schema.py: CKAN's schema already defines text_th or title_th; "
+                 "the generator needs updating")
+    text = insert_before(stock, "</types>", FIELD_TYPE)
+    text = insert_before(text, "</fields>", FIELD)
+    text = insert_before(text, "</schema>", COPY_FIELDS)
+    note = (f"<!-- Generated by ckanext-oit config/solr/make_schema.py from "
+            f"{source_label}: CKAN's schema plus the Thai fields title_th and text_th. "
+            f"Do not edit this copy. -->\n")
+    decl = re.match(r"<\?xml[^>]*\?>\n", text)
+    at = decl.end() if decl else 0
+    return text[:at] + note + text[at:]
+
+
+def check(text, stock_name):
+    """Parse the result and check what CKAN and Solr rely on."""
+    try:
+        root = ET.fromstring(text.encode("utf-8"))
+    except ET.ParseError as e:
+        sys.exit(f"make_schema.py: the written schema is not well-formed XML: {e}")
+    if root.tag != "schema" or root.get("name") != stock_name:
+        sys.exit(f"make_schema.py: schema name changed from {stock_name!r} "
+                 f"to {root.get('name')!r}")
+    types = {t.get("name") for t in root.iter() if t.tag.lower() == "fieldtype"}
+    fields = {f.get("name"): f.get("type") for f in root.iter("field")}
+    dynamic = {f.get("name") for f in root.iter("dynamicField")}
+    for name, ftype in fields.items():
+        if ftype not in types:
+            sys.exit(f"make_schema.py: field {name} has unknown type {ftype}")
+    for cf in root.iter("copyField"):
+        src, dest = cf.get("source"), cf.get("dest")
+        if dest not in fields:
+            sys.exit(f"make_schema.py: copyField into unknown field {dest}")
+        if src not in fields and src not in dynamic:
+            sys.exit(f"make_schema.py: copyField from unknown field {src}")
+
+
+def write_if_changed(path, content, written):
+    data = content.encode("utf-8")
+    if path.is_file() and path.read_bytes() == data:
+        return
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+    written.append(path.name)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("outdir", type=Path, help="the core's conf directory")
+    parser.add_argument("--stock", action="store_true",
+                        help="write CKAN's schema unchanged")
+    parser.add_argument("--source", type=Path,
+                        help="schema.xml to start from (default: the installed ckan's)")
+    args = parser.parse_args(argv)
+
+    if args.source:
+        source = args.source
+        label = str(source)
+    else:
+        source = ckan_schema_path()
+        # no version number here: a CKAN upgrade that keeps the schema must
+        # not change this file (a changed schema.xml wipes the core's index)
+        label = "the installed ckan's ckan/config/solr/schema.xml"
+    stock = source.read_text(encoding="utf-8")
+    name = re.search(r'<schema\s+name="([^"]*)"', stock)
+    if not name:
+        sys.exit(f"make_schema.py: no <schema name=...> in {source}")
+    check(stock, name.group(1))
+
+    schema = stock if args.stock else add_thai(stock, label)
+    check(schema, name.group(1))
+
+    args.outdir.mkdir(parents=True, exist_ok=True)
+    written = []
+    write_if_changed(args.outdir / "schema.xml", schema, written)
+    for word_list in sorted(set(WORD_LIST_RE.findall(schema))):
+        if "/" in word_list or "," in word_list:
+            sys.exit(f"make_schema.py: unexpected word list {word_list!r}")
+        write_if_changed(args.outdir / word_list,
+                         WORD_LIST_HEADER.format(name=word_list), written)
+    for name_written in written:
+        print(name_written)
+
+
+if __name__ == "__main__":
+    main()

@@ -6,21 +6,48 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import search
+from ckanext.oit import dataset_types, frameworks, search
 
 
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
 @tk.blanket.config_declarations
 @tk.blanket.cli
 class OitPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IFacets, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
 
+    # IConfigurable: a broken edition or schema stops CKAN here, with its name.
+
+    def configure(self, config: Any) -> None:
+        known_types = dataset_types.check(dataset_types.scheming_schemas())
+        frameworks.configure(
+            config.get("ckanext.oit.frameworks_dir"),
+            config.get("ckanext.oit.edition_by_fiscal_year"),
+            known_types,
+        )
+
     # IPackageController
 
     def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
         return search.with_thai_query_fields(search_params)
+
+    def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.with_facet_labels(search_results)
+
+    def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
+        return search.with_oit_fields(pkg_dict)
+
+    # IFacets
+
+    def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return search.add_facets(facets_dict)

@@ -1,0 +1,7 @@
+"""OIT framework editions: the item lists of each assessment cycle, as data."""
+from ckanext.oit.frameworks.loader import (  # noqa: F401
+    CADENCES, EVIDENCE_KINDS, Category, Edition, FrameworkError, Item, read_edition, read_editions,
+)
+from ckanext.oit.frameworks.registry import (  # noqa: F401
+    any_item, configure, edition, edition_for, editions, item_for, items_of_type,
+)

@@ -1,0 +1,91 @@
+"""Template helpers of ckanext-oit."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.oit import disclosure, frameworks, thai_calendar
+
+__all__ = [
+    "oit_lang_text", "oit_item_choices", "oit_item_label", "oit_fiscal_year_label",
+    "oit_period_label", "oit_format_date", "oit_format_amount", "oit_dataset_type_label",
+]
+
+
+def _lang() -> str:
+    try:
+        return tk.h.lang() or "th"
+    except (RuntimeError, AttributeError, TypeError):
+        return tk.config.get("ckan.locale_default") or "th"
+
+
+def oit_lang_text(th: str, en: str) -> str:
+    """Thai or English, by the page's language."""
+    return en if _lang().startswith("en") else th
+
+
+def oit_item_choices(dataset_type: str) -> list[dict[str, str]]:
+    """Options of the item select: every item key of the type, with its codes per edition."""
+    choices = []
+    for item in frameworks.items_of_type(dataset_type):
+        codes = ", ".join(
+            f"{e.edition}: {found.code}" for e in frameworks.editions()
+            if (found := e.item_by_key(item.key)) is not None)
+        choices.append({"value": item.key, "text": f"{oit_lang_text(item.name_th, item.name_en)} ({codes})"})
+    return choices
+
+
+def oit_item_label(key: str, fiscal_year: Any = None) -> str:
+    item = None
+    if fiscal_year:
+        try:
+            item = frameworks.item_for(key, int(fiscal_year))
+        except (TypeError, ValueError):
+            item = None
+    item = item or frameworks.any_item(key)
+    if item is None:
+        return key
+    return f"{item.code} {oit_lang_text(item.name_th, item.name_en)}"
+
+
+def oit_fiscal_year_label(fiscal_year: Any) -> str:
+    try:
+        return thai_calendar.format_fiscal_year(int(fiscal_year), _lang())
+    except (TypeError, ValueError):
+        return str(fiscal_year or "")
+
+
+def oit_period_label(period: str, fiscal_year: Any) -> str:
+    try:
+        return disclosure.period_label(period, int(fiscal_year), _lang())
+    except (TypeError, ValueError):
+        return str(period or "")
+
+
+def oit_format_date(value: Any, style: str = "long") -> str:
+    """An ISO date or datetime as people read it: พ.ศ. and Thai month names in Thai."""
+    if not value:
+        return ""
+    try:
+        parsed = value if isinstance(value, (date, datetime)) else datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    day = parsed.date() if isinstance(parsed, datetime) else parsed
+    return thai_calendar.format_date(day, style, _lang())
+
+
+def oit_format_amount(value: Any) -> str:
+    try:
+        return f"{float(value):,.2f}"
+    except (TypeError, ValueError):
+        return str(value or "")
+
+
+def oit_dataset_type_label(dataset_type: str) -> str:
+    schema = tk.h.scheming_get_dataset_schema(dataset_type) if dataset_type else None
+    label = (schema or {}).get("oit_label")
+    if not label:
+        return dataset_type
+    return oit_lang_text(label["th"], label["en"])

@@ -1,0 +1,210 @@
+"""Validators of the OIT dataset fields (named in schemas/presets.yaml and
+schemas/datasets/*.yaml). Messages are Thai, then English."""
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.navl.dictization_functions import StopOnError, missing
+from ckanext.scheming.validation import scheming_validator
+
+from ckanext.oit import disclosure, frameworks, thai_calendar
+from ckanext.oit.disclosure import DisclosureError
+
+__all__ = [
+    "oit_fiscal_year", "oit_item_key", "oit_period", "oit_thai_date", "oit_amount",
+    "oit_positive_integer", "oit_egp_project_number", "oit_default",
+    "oit_update_frequency_from_item", "oit_data_source_from_organization",
+    "oit_workflow_managed", "oit_channel_url_for_channel_items",
+    "oit_fill_name_and_title", "oit_unique_disclosure",
+]
+
+WORKFLOW_DEFAULTS = {"oit_status": "draft"}
+
+
+def _empty(value: Any) -> bool:
+    return value is missing or value is None or (isinstance(value, str) and not value.strip())
+
+
+def _fail(key: tuple, errors: dict, message: str) -> None:
+    errors[key].append(message)
+    raise StopOnError
+
+
+def _disclosure_parts(data: dict):
+    """(item, fiscal year) of the data being validated, or None if either is invalid."""
+    try:
+        fiscal_year = disclosure.parse_fiscal_year(data.get(("fiscal_year",)))
+        item = disclosure.resolve_item(
+            str(data.get(("item_key",)) or ""), str(data.get(("type",)) or ""), fiscal_year)
+    except (DisclosureError, frameworks.FrameworkError):
+        return None
+    return item, fiscal_year
+
+
+def oit_fiscal_year(key, data, errors, context):
+    try:
+        data[key] = str(disclosure.parse_fiscal_year(data.get(key)))
+    except DisclosureError as error:
+        _fail(key, errors, str(error))
+
+
+def oit_item_key(key, data, errors, context):
+    try:
+        fiscal_year = disclosure.parse_fiscal_year(data.get(("fiscal_year",)))
+    except DisclosureError:
+        return  # the fiscal year carries the error
+    try:
+        disclosure.resolve_item(str(data.get(key)), str(data.get(("type",)) or ""), fiscal_year)
+    except DisclosureError as error:
+        _fail(key, errors, str(error))
+
+
+def oit_period(key, data, errors, context):
+    parts = _disclosure_parts(data)
+    if parts is None:
+        return  # item or fiscal year carries the error
+    item, fiscal_year = parts
+    value = None if _empty(data.get(key)) else data.get(key)
+    try:
+        data[key] = disclosure.normalise_period(value, item, fiscal_year)
+    except DisclosureError as error:
+        _fail(key, errors, str(error))
+
+
+def oit_thai_date(value):
+    """Dates as Thai offices write them (15/10/2568, 15 ต.ค. 2568 …), stored as ISO ค.ศ."""
+    try:
+        return thai_calendar.parse_date(str(value)).isoformat()
+    except thai_calendar.ThaiDateError as error:
+        raise tk.Invalid(str(error))
+
+
+_AMOUNT_NOISE = re.compile(r"[,\s]|บาท|฿|THB", re.IGNORECASE)
+
+
+def oit_amount(value):
+    """A non-negative amount in baht: Thai digits, separators and 'บาท' accepted."""
+    text = _AMOUNT_NOISE.sub("", thai_calendar.normalise_digits(str(value)))
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise tk.Invalid(f"'{value}' ไม่ใช่จำนวนเงิน / '{value}' is not an amount of money")
+    if not amount.is_finite() or amount < 0:
+        raise tk.Invalid(f"จำนวนเงินต้องไม่ติดลบ (ได้รับ {value}) / The amount must not be negative (got {value})")
+    return str(amount.quantize(Decimal("0.01")))
+
+
+def oit_positive_integer(value):
+    """A whole number ≥ 0, Thai digits and separators accepted."""
+    text = re.sub(r"[,\s]", "", thai_calendar.normalise_digits(str(value)))
+    if not text.isdigit():
+        raise tk.Invalid(f"'{value}' ไม่ใช่จำนวนเต็มที่ไม่ติดลบ / '{value}' is not a whole number ≥ 0")
+    return str(int(text))
+
+
+def oit_egp_project_number(value):
+    text = re.sub(r"[\s\-]", "", thai_calendar.normalise_digits(str(value)))
+    if not (text.isdigit() and len(text) == 11):
+        raise tk.Invalid(
+            f"เลขที่โครงการ e-GP ต้องเป็นตัวเลข 11 หลัก (ได้รับ {value}) / "
+            f"The e-GP project number has 11 digits (got {value})")
+    return text
+
+
+@scheming_validator
+def oit_default(field, schema):
+    """Fill an empty field with the schema's ``default``."""
+    default = field.get("default")
+
+    def validator(key, data, errors, context):
+        if _empty(data.get(key)) or data.get(key) == []:
+            data[key] = list(default) if isinstance(default, list) else default
+    return validator
+
+
+def oit_update_frequency_from_item(key, data, errors, context):
+    if not _empty(data.get(key)):
+        return
+    parts = _disclosure_parts(data)
+    if parts:
+        data[key] = "เดือน" if parts[0].cadence == "monthly" else "ปี"
+
+
+def oit_data_source_from_organization(key, data, errors, context):
+    if not _empty(data.get(key)):
+        return
+    org = model.Group.get(str(data.get(("owner_org",)) or ""))
+    if org is not None:
+        data[key] = org.title or org.name
+    else:
+        data.pop(key, None)
+        raise StopOnError
+
+
+def oit_workflow_managed(key, data, errors, context):
+    """Workflow fields are written by the workflow only: whatever a form or an
+    API call sends is replaced by the stored value."""
+    if context.get("oit_workflow"):
+        return
+    field = key[-1]
+    package = context.get("package")
+    stored = package.extras.get(field) if package is not None else None
+    if stored is None:
+        stored = WORKFLOW_DEFAULTS.get(field)
+    if stored is None:
+        data.pop(key, None)
+        raise StopOnError
+    data[key] = stored
+
+
+def oit_channel_url_for_channel_items(key, data, errors, context):
+    parts = _disclosure_parts(data)
+    if parts and parts[0].evidence == "channel" and _empty(data.get(key)):
+        item = parts[0]
+        _fail(key, errors,
+              f"รายการ {item.code} ({item.name_th}) เป็นช่องทาง ต้องระบุลิงก์ของช่องทางที่ใช้งานได้ / "
+              f"Item {item.code} ({item.name_en}) is a channel: give the link to the working channel")
+
+
+def oit_fill_name_and_title(key, data, errors, context):
+    """Before the fields are validated: make an empty name and title from
+    organisation, fiscal year, item and period."""
+    if not _empty(data.get(("name",))) and not _empty(data.get(("title",))):
+        return
+    parts = _disclosure_parts(data)
+    if parts is None:
+        return
+    item, fiscal_year = parts
+    try:
+        period = disclosure.normalise_period(
+            None if _empty(data.get(("period",))) else data.get(("period",)), item, fiscal_year)
+    except DisclosureError:
+        return
+    if _empty(data.get(("title",))):
+        data[("title",)] = disclosure.make_title(item, fiscal_year, period)
+    if _empty(data.get(("name",))):
+        org = model.Group.get(str(data.get(("owner_org",)) or ""))
+        if org is not None:
+            data[("name",)] = disclosure.make_name(org.name, item, fiscal_year, period)
+
+
+def oit_unique_disclosure(key, data, errors, context):
+    """After the fields: no second dataset for the same organisation × fiscal
+    year × item × period."""
+    if any(errors.values()):
+        return
+    package = context.get("package")
+    exclude = package.id if package is not None else data.get(("id",))
+    same = disclosure.find_same(
+        str(data.get(("owner_org",))), str(data.get(("item_key",))),
+        int(data.get(("fiscal_year",))), str(data.get(("period",))),
+        exclude_id=None if _empty(exclude) else str(exclude),
+    )
+    if same is not None:
+        errors[("item_key",)].append(
+            f"หน่วยงานนี้มีชุดข้อมูลของรายการนี้ ปีงบประมาณ และช่วงเวลาเดียวกันแล้ว: {same.name} / "
+            f"This organisation already has a dataset for this item, fiscal year and period: {same.name}")

@@ -40,7 +40,7 @@ def parse_fiscal_year(value: object) -> int:
     try:
         year = thai_calendar.parse_year(value if isinstance(value, (int, str)) else str(value))
     except thai_calendar.ThaiDateError as error:
-        raise DisclosureError(error.th, error.en) from error
+        raise DisclosureError(f"ปีงบประมาณ: {error.th}", f"Fiscal year: {error.en}") from error
     last = latest_fiscal_year()
     if not EARLIEST_FISCAL_YEAR <= year <= last:
         raise DisclosureError(

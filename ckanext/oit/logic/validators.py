@@ -175,6 +175,8 @@ def oit_fill_name_and_title(key, data, errors, context):
     organisation, fiscal year, item and period."""
     if not _empty(data.get(("name",))) and not _empty(data.get(("title",))):
         return
+    if _empty(data.get(("name",))):
+        context["oit_name_from_parts"] = True
     parts = _disclosure_parts(data)
     if parts is None:
         return
@@ -195,16 +197,23 @@ def oit_fill_name_and_title(key, data, errors, context):
 def oit_unique_disclosure(key, data, errors, context):
     """After the fields: no second dataset for the same organisation × fiscal
     year × item × period."""
-    if any(errors.values()):
-        return
-    package = context.get("package")
-    exclude = package.id if package is not None else data.get(("id",))
-    same = disclosure.find_same(
-        str(data.get(("owner_org",))), str(data.get(("item_key",))),
-        int(data.get(("fiscal_year",))), str(data.get(("period",))),
-        exclude_id=None if _empty(exclude) else str(exclude),
-    )
+    parts_ok = not any(errors.get((f,)) for f in ("owner_org", "item_key", "fiscal_year", "period"))
+    same = _same_disclosure(data, context) if parts_ok else None
+    if context.pop("oit_name_from_parts", False) and (not parts_ok or same is not None):
+        # The name was to be made from the parts: its error only repeats
+        # theirs, or the clash named below.
+        errors[("name",)] = []
     if same is not None:
         errors[("item_key",)].append(
             f"หน่วยงานนี้มีชุดข้อมูลของรายการนี้ ปีงบประมาณ และช่วงเวลาเดียวกันแล้ว: {same.name} / "
             f"This organisation already has a dataset for this item, fiscal year and period: {same.name}")
+
+
+def _same_disclosure(data, context):
+    package = context.get("package")
+    exclude = package.id if package is not None else data.get(("id",))
+    return disclosure.find_same(
+        str(data.get(("owner_org",))), str(data.get(("item_key",))),
+        int(data.get(("fiscal_year",))), str(data.get(("period",))),
+        exclude_id=None if _empty(exclude) else str(exclude),
+    )

@@ -10,7 +10,7 @@ case "${1:-}" in
     start)
         if pid_alive "$PIDFILE"; then say "job worker already running"; exit 0; fi
         say "starting CKAN job worker (log: $OIT_LOG/worker.log)"
-        setsid nohup "$OIT_VENV/bin/ckan" -c ckan.ini jobs worker >>"$OIT_LOG/worker.log" 2>&1 </dev/null &
+        setsid nohup "$OIT_VENV/bin/ckan" -c ckan.ini oit worker >>"$OIT_LOG/worker.log" 2>&1 </dev/null &
         echo $! >"$PIDFILE"
         sleep 2
         pid_alive "$PIDFILE" || { tail -20 "$OIT_LOG/worker.log" >&2; die "the job worker stopped at once (log: $OIT_LOG/worker.log)"; }

@@ -54,12 +54,13 @@ def test_the_dataset_page_shows_the_oit_fields_in_thai(app):
                           owner_org=org["id"], item_key="procurement-monthly-summary",
                           fiscal_year="2569", period="2025-10", document_date="15/10/2568",
                           budget_amount="1,500")
-    body = app.get(f"/oit-procurement/{dataset['name']}").body
+    headers = {"Authorization": factories.APIToken(user=sysadmin["name"])["token"]}  # a draft is private
+    body = app.get(f"/oit-procurement/{dataset['name']}", headers=headers).body
     text = BeautifulSoup(body, "html.parser").get_text(" ", strip=True)
     assert "ปีงบประมาณ พ.ศ. 2569" in text
     assert "เดือนตุลาคม 2568" in text
     assert "15 ตุลาคม 2568" in text
     assert "1,500.00 บาท" in text
     assert "ฉบับร่าง" in text  # the workflow status, read-only
-    english = BeautifulSoup(app.get(f"/en/oit-procurement/{dataset['name']}").body, "html.parser")
+    english = BeautifulSoup(app.get(f"/en/oit-procurement/{dataset['name']}", headers=headers).body, "html.parser")
     assert "October 2025" in english.get_text(" ", strip=True)

@@ -25,7 +25,10 @@ def disclosures():
     ]
     made.append(create(context, {"type": "oit-hr", "owner_org": org["id"], "private": False,
                                  "item_key": "hr-policy", "fiscal_year": "2568"}))
-    return made
+    for dataset in made:  # public only once approved
+        tk.get_action("oit_submit")(dict(context), {"id": dataset["id"]})
+        tk.get_action("oit_approve")(dict(context), {"id": dataset["id"]})
+    return [tk.get_action("package_show")({}, {"id": d["id"]}) for d in made]
 
 
 def test_package_search_facets_on_category_item_and_fiscal_year(disclosures):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from ckanext.oit import demo
+from ckanext.oit.audit.cli import audit
 
 __all__ = ["oit"]
 
@@ -21,3 +22,16 @@ def load_demo() -> None:
     click.echo("Demo logins (for a local demo only):")
     for name, password, role in demo.credentials():
         click.echo(f"  {name:<10} {password:<16} {role}")
+
+
+@oit.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.argument("queues", nargs=-1)
+def worker(burst: bool, queues: tuple[str, ...]) -> None:
+    """CKAN's job worker with RQ's scheduler, so that failed mails are retried."""
+    from ckanext.oit.notifications.jobs import run_worker
+
+    run_worker(queues, burst=burst)
+
+
+oit.add_command(audit)

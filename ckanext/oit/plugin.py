@@ -7,10 +7,12 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import dataset_types, frameworks, search
+from ckanext.oit.logic import action
+from ckanext.oit.workflow import guard
 
 
-@tk.blanket.actions
 @tk.blanket.auth_functions
+@tk.blanket.blueprints
 @tk.blanket.validators
 @tk.blanket.helpers
 @tk.blanket.config_declarations
@@ -18,6 +20,7 @@ from ckanext.oit import dataset_types, frameworks, search
 class OitPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
+    p.implements(p.IActions)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
 
@@ -35,6 +38,13 @@ class OitPlugin(p.SingletonPlugin):
             config.get("ckanext.oit.edition_by_fiscal_year"),
             known_types,
         )
+
+    # IActions: ours, and the guards chained onto CKAN's write actions
+
+    def get_actions(self) -> dict[str, Any]:
+        actions = {name: getattr(action, name) for name in action.__all__}
+        actions.update(guard.chained_actions(datastore=p.plugin_loaded("datastore")))
+        return actions
 
     # IPackageController
 

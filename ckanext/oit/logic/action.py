@@ -5,11 +5,19 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import disclosure, frameworks
+from ckan import model
+
+from ckanext.oit import audit, disclosure, frameworks
+from ckanext.oit.workflow import change_requests, transitions
+from ckanext.oit.workflow.model import ChangeRequest
 from ckanext.oit.frameworks import Edition, Item
 from ckanext.oit.logic import schema
 
-__all__ = ["oit_framework_list", "oit_framework_show"]
+__all__ = [
+    "oit_framework_list", "oit_framework_show",
+    "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
+    "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
+]
 
 
 def _bilingual(th: str, en: str) -> dict[str, str]:
@@ -78,3 +86,107 @@ def oit_framework_show(context, data_dict):
     ]
     result["items"] = [_item_dict(edition, item) for item in edition.items]
     return result
+
+
+# --- the publishing workflow -------------------------------------------------
+
+def _transition(name: str, context, data_dict):
+    tk.check_access(f"oit_{name}", context, data_dict)
+    return transitions.run(name, context, data_dict)
+
+
+def oit_submit(context, data_dict):
+    """Submit a draft (or returned, or withdrawn) dataset for the director's approval.
+
+    :param id: the dataset's id or name
+    """
+    return _transition("submit", context, data_dict)
+
+
+def oit_approve(context, data_dict):
+    """Approve: publish a pending dataset, or apply the open change request of a
+    published one.
+
+    :param id: the dataset's id or name
+    :param comment: (optional)
+    """
+    return _transition("approve", context, data_dict)
+
+
+def oit_return(context, data_dict):
+    """Return a pending dataset (or a change request) to its author, with a reason.
+
+    :param id: the dataset's id or name
+    :param comment: the reason (required)
+    """
+    return _transition("return", context, data_dict)
+
+
+def oit_withdraw(context, data_dict):
+    """Withdraw a published dataset from the public, with a reason.
+
+    :param id: the dataset's id or name
+    :param comment: the reason (required)
+    """
+    return _transition("withdraw", context, data_dict)
+
+
+def _package_or_404(id_or_name: str) -> model.Package:
+    package = model.Package.get(str(id_or_name or ""))
+    if package is None:
+        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล / Dataset not found")
+    return package
+
+
+@tk.side_effect_free
+def oit_change_request_list(context, data_dict):
+    """Change requests of a dataset (``id``) or an organisation (``organization``).
+
+    :param status: ``open`` (default), ``approved``, ``returned`` or ``all``
+    """
+    tk.check_access("oit_change_request_list", context, data_dict)
+    query = model.Session.query(ChangeRequest)
+    if data_dict.get("id"):
+        query = query.filter(ChangeRequest.package_id == _package_or_404(data_dict["id"]).id)
+    else:
+        org = model.Group.get(str(data_dict.get("organization") or ""))
+        if org is None:
+            raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
+        query = query.filter(ChangeRequest.owner_org == org.id)
+    status = data_dict.get("status") or "open"
+    if status != "all":
+        query = query.filter(ChangeRequest.status == status)
+    return [change_requests.summary(r) for r in query.order_by(ChangeRequest.requested_at)]
+
+
+@tk.side_effect_free
+def oit_change_request_show(context, data_dict):
+    """One change request with a before/after of each change it holds.
+
+    :param id: the change request's id
+    """
+    request = model.Session.get(ChangeRequest, str(data_dict.get("id") or ""))
+    if request is None:
+        raise tk.ObjectNotFound("ไม่พบคำขอแก้ไข / Change request not found")
+    tk.check_access("oit_change_request_show", context, dict(data_dict, package_id=request.package_id))
+    return change_requests.show(request)
+
+
+@tk.side_effect_free
+def oit_audit_list(context, data_dict):
+    """The audit trail of a dataset (``id``) or an organisation (``organization``), oldest first.
+
+    :param limit: (optional) at most this many events
+    :param offset: (optional)
+    """
+    tk.check_access("oit_audit_list", context, data_dict)
+    limit = int(data_dict.get("limit") or 1000)
+    offset = int(data_dict.get("offset") or 0)
+    if data_dict.get("id"):
+        events = audit.events(package_id=_package_or_404(data_dict["id"]).id, limit=limit, offset=offset)
+    else:
+        org = model.Group.get(str(data_dict.get("organization") or ""))
+        if org is None:
+            raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
+        events = audit.events(owner_org=org.id, limit=limit, offset=offset)
+    return [audit.event_dict(e) for e in events]

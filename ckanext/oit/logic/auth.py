@@ -1,9 +1,18 @@
 """Auth functions of ckanext-oit."""
 from __future__ import annotations
 
-import ckan.plugins.toolkit as tk
+from typing import Any
 
-__all__ = ["oit_framework_list", "oit_framework_show"]
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit.workflow.states import may, role_of
+
+__all__ = [
+    "oit_framework_list", "oit_framework_show",
+    "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
+    "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
+]
 
 
 @tk.auth_allow_anonymous_access
@@ -14,3 +23,62 @@ def oit_framework_list(context, data_dict):
 @tk.auth_allow_anonymous_access
 def oit_framework_show(context, data_dict):
     return {"success": True}
+
+
+def _role_in_dataset(context: dict[str, Any], id_or_name: Any, needed: str) -> dict[str, Any]:
+    package = model.Package.get(str(id_or_name or ""))
+    if package is None:
+        return {"success": False, "msg": "ไม่พบชุดข้อมูล / Dataset not found"}
+    if may(role_of(context.get("user"), package), needed):
+        return {"success": True}
+    return {"success": False, "msg": _refusal(needed)}
+
+
+def _role_in_org(context: dict[str, Any], org_id: Any, needed: str) -> dict[str, Any]:
+    from ckan import authz
+    user = context.get("user")
+    org = model.Group.get(str(org_id or ""))
+    if org is not None and user:
+        role = "sysadmin" if authz.is_sysadmin(user) else authz.users_role_for_group_or_org(org.id, user)
+        if may(role, needed):
+            return {"success": True}
+    return {"success": False, "msg": _refusal(needed)}
+
+
+def _refusal(needed: str) -> str:
+    who = {"member": ("สมาชิกของหน่วยงาน", "members of the organisation"),
+           "editor": ("เจ้าหน้าที่ของหน่วยงาน (editor)", "the organisation's editors"),
+           "admin": ("ผู้อำนวยการ (admin ของหน่วยงาน)", "the director (organisation admin)")}[needed]
+    return f"เฉพาะ{who[0]}เท่านั้น / Only {who[1]} may do this"
+
+
+def oit_submit(context, data_dict):
+    return _role_in_dataset(context, data_dict.get("id"), "editor")
+
+
+def oit_approve(context, data_dict):
+    return _role_in_dataset(context, data_dict.get("id"), "admin")
+
+
+def oit_return(context, data_dict):
+    return _role_in_dataset(context, data_dict.get("id"), "admin")
+
+
+def oit_withdraw(context, data_dict):
+    return _role_in_dataset(context, data_dict.get("id"), "admin")
+
+
+def oit_change_request_list(context, data_dict):
+    if data_dict.get("id"):
+        return _role_in_dataset(context, data_dict["id"], "editor")
+    return _role_in_org(context, data_dict.get("organization"), "editor")
+
+
+def oit_change_request_show(context, data_dict):
+    return _role_in_dataset(context, data_dict.get("package_id"), "editor")
+
+
+def oit_audit_list(context, data_dict):
+    if data_dict.get("id"):
+        return _role_in_dataset(context, data_dict["id"], "member")
+    return _role_in_org(context, data_dict.get("organization"), "member")

@@ -18,7 +18,7 @@ __all__ = [
     "oit_fiscal_year", "oit_item_key", "oit_period", "oit_thai_date", "oit_amount",
     "oit_positive_integer", "oit_egp_project_number", "oit_default",
     "oit_update_frequency_from_item", "oit_data_source_from_organization",
-    "oit_workflow_managed", "oit_channel_url_for_channel_items",
+    "oit_workflow_managed", "oit_private_follows_status", "oit_channel_url_for_channel_items",
     "oit_fill_name_and_title", "oit_unique_disclosure",
 ]
 
@@ -148,17 +148,28 @@ def oit_data_source_from_organization(key, data, errors, context):
 def oit_workflow_managed(key, data, errors, context):
     """Workflow fields are written by the workflow only: whatever a form or an
     API call sends is replaced by the stored value."""
-    if context.get("oit_workflow"):
+    if context.get("oit_workflow") and not _empty(data.get(key)):
         return
     field = key[-1]
     package = context.get("package")
     stored = package.extras.get(field) if package is not None else None
     if stored is None:
         stored = WORKFLOW_DEFAULTS.get(field)
+    if field == "oit_status" and stored == "returned":
+        stored = "draft"  # editing a returned dataset reopens it as a draft
     if stored is None:
         data.pop(key, None)
         raise StopOnError
     data[key] = stored
+
+
+def oit_private_follows_status(key, data, errors, context):
+    """Visibility follows the workflow state only: private unless published."""
+    status = data.get(("oit_status",)) if context.get("oit_workflow") else None
+    if _empty(status):
+        package = context.get("package")
+        status = package.extras.get("oit_status") if package is not None else None
+    data[key] = (status or "draft") != "published"
 
 
 def oit_channel_url_for_channel_items(key, data, errors, context):

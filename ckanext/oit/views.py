@@ -1,0 +1,4 @@
+"""Blueprints of ckanext-oit, one per capability (registered by toolkit.blanket)."""
+from ckanext.oit.workflow.views import workflow
+
+__all__ = ["workflow"]

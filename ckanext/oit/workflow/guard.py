@@ -1,0 +1,256 @@
+"""Chained actions that hold every write path to the workflow's rules.
+
+Auth functions alone would not do: sysadmins skip them, and a permitted
+editor's update of a published dataset must become a change request rather
+than a change. Each guard lets the workflow's own calls (context flag
+``oit_workflow``) and non-OIT datasets through untouched.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import audit, notifications
+from ckanext.oit.workflow import change_requests
+from ckanext.oit.workflow.states import (
+    DELETABLE, PENDING, PUBLISHED, is_oit, role_of, status_of,
+)
+
+Action = Callable[[dict, dict], Any]
+SKIP_DIFF = change_requests.NOISE | {"metadata_created"}
+
+
+def _deny(th: str, en: str):
+    raise tk.NotAuthorized(f"{th} / {en}")
+
+
+def _passes(context: dict[str, Any], package: model.Package | None) -> bool:
+    return package is None or not is_oit(package) or bool(context.get("oit_workflow"))
+
+
+def _snapshot(package_id: str) -> dict[str, Any]:
+    return tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
+
+
+def _diff(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict, dict]:
+    before, after = before or {}, after or {}
+    keys = {k for k in set(before) | set(after) if k not in SKIP_DIFF}
+    changed = sorted(k for k in keys if before.get(k) != after.get(k))
+    return {k: before.get(k) for k in changed}, {k: after.get(k) for k in changed}
+
+
+def _record(action: str, context: dict[str, Any], package: model.Package, before: Any, after: Any,
+            from_state: str | None = None, to_state: str | None = None) -> None:
+    user = model.User.get(context.get("user") or "")
+    old, new = _diff(before, after) if isinstance(before, dict) or isinstance(after, dict) else (before, after)
+    audit.record(action=action, package_id=package.id, owner_org=package.owner_org,
+                 actor_id=user.id if user else None, actor_name=user.name if user else context.get("user"),
+                 from_state=from_state, to_state=to_state, before=old, after=new)
+
+
+def _not_while_pending(context: dict[str, Any], package: model.Package) -> None:
+    if status_of(package) == PENDING and role_of(context.get("user"), package) != "sysadmin":
+        _deny("ชุดข้อมูลนี้รออนุมัติอยู่ แก้ไขไม่ได้จนกว่าผู้อำนวยการจะอนุมัติหรือส่งกลับ",
+              "This dataset awaits approval; it cannot change until the director approves or returns it")
+
+
+def _as_change_request(context: dict[str, Any], package: model.Package) -> bool:
+    """A published dataset changes by change request, except in a sysadmin's hands."""
+    return status_of(package) == PUBLISHED and role_of(context.get("user"), package) != "sysadmin"
+
+
+def _proposed(context: dict[str, Any], package: model.Package, action: str,
+              data_dict: dict[str, Any]):
+    """Hold the change in the dataset's change request; tell the director once."""
+    request = change_requests.propose(context, package, action, data_dict)
+    _record("change_request", context, package, None, {"operation": action})
+    model.repo.commit()
+    if len(request.ops()) == 1:
+        user = model.User.get(context.get("user") or "")
+        submitter = {"id": user.id, "name": user.name, "fullname": user.fullname, "email": user.email}
+        notifications.notify_submitted(_snapshot(package.id), submitter, change_request=True)
+    return request
+
+
+def _changed(action: str, original: Action, context: dict[str, Any], data_dict: dict[str, Any],
+             package: model.Package) -> Any:
+    """Run a permitted change, then record it (and returned → draft) in its commit."""
+    before = _snapshot(package.id)
+    from_state = status_of(package)
+    context["oit_inner"] = True  # the package_update it calls is part of this change
+    try:
+        result = original(context, data_dict)
+    finally:
+        context.pop("oit_inner", None)
+    after = _snapshot(package.id)
+    _record(action, context, package, before, after, from_state, after.get("oit_status"))
+    model.repo.commit()
+    return result
+
+
+# --- datasets -------------------------------------------------------------
+
+@tk.chained_action
+def package_create(original: Action, context, data_dict):
+    result = original(context, data_dict)
+    if is_oit(result) and not context.get("oit_workflow"):
+        package = model.Package.get(result["id"])
+        _record("create", context, package, None, result, None, status_of(package))
+        if not context.get("defer_commit"):
+            model.repo.commit()
+    return result
+
+
+@tk.chained_action
+def package_update(original: Action, context, data_dict):
+    package = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
+    if _passes(context, package) or context.get("oit_inner"):
+        return original(context, data_dict)
+    tk.check_access("package_update", context, data_dict)
+    if _as_change_request(context, package):
+        context["package"] = package
+        change_requests.validate_package(dict(context), dict(data_dict))
+        request = _proposed(context, package, "package_update", data_dict)
+        return dict(_snapshot(package.id), oit_change_request=change_requests.summary(request))
+    _not_while_pending(context, package)
+    return _changed("update", original, context, data_dict, package)
+
+
+@tk.chained_action
+def package_delete(original: Action, context, data_dict):
+    package = model.Package.get(str(data_dict.get("id") or ""))
+    if _passes(context, package):
+        return original(context, data_dict)
+    tk.check_access("package_delete", context, data_dict)
+    if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
+        _deny("ลบได้เฉพาะฉบับร่างหรือที่ส่งกลับแก้ไข ชุดข้อมูลที่เผยแพร่แล้วให้ถอนการเผยแพร่",
+              "Only drafts and returned datasets can be deleted; withdraw a published one instead")
+    return _changed("delete", original, context, data_dict, package)
+
+
+@tk.chained_action
+def package_owner_org_update(original: Action, context, data_dict):
+    package = model.Package.get(str(data_dict.get("id") or ""))
+    target = model.Group.get(str(data_dict.get("organization_id") or ""))
+    moves = package is not None and (target.id if target else None) != package.owner_org
+    if moves and not _passes(context, package) and status_of(package) not in DELETABLE \
+            and role_of(context.get("user"), package) != "sysadmin":
+        _deny("ย้ายหน่วยงานได้เฉพาะฉบับร่าง", "Only drafts can move to another organisation")
+    return original(context, data_dict)
+
+
+def _bulk(name: str) -> Action:
+    def guard(original: Action, context, data_dict):
+        ids = data_dict.get("datasets") or []
+        packages = [p for p in (model.Package.get(i) for i in ids) if p is not None and is_oit(p)]
+        if packages and not context.get("oit_workflow"):
+            if name != "bulk_update_delete" or any(status_of(p) not in DELETABLE for p in packages):
+                _deny("การเผยแพร่ชุดข้อมูล OIT เปลี่ยนได้ผ่านขั้นตอนอนุมัติเท่านั้น",
+                      "The visibility of OIT datasets changes only through the approval workflow")
+        return original(context, data_dict)
+    guard.__name__ = name
+    return tk.chained_action(guard)
+
+
+bulk_update_public = _bulk("bulk_update_public")
+bulk_update_private = _bulk("bulk_update_private")
+bulk_update_delete = _bulk("bulk_update_delete")
+
+
+# --- resources ------------------------------------------------------------
+
+def _resource_package(data_dict: dict[str, Any]) -> model.Package | None:
+    if data_dict.get("package_id"):
+        return model.Package.get(str(data_dict["package_id"]))
+    resource = model.Resource.get(str(data_dict.get("id") or data_dict.get("resource_id") or ""))
+    return resource.package if resource is not None else None
+
+
+def _resource_guard(action: str) -> Action:
+    def guard(original: Action, context, data_dict):
+        package = _resource_package(data_dict)
+        if _passes(context, package) or context.get("oit_inner"):
+            return original(context, data_dict)
+        tk.check_access(action, context, data_dict)
+        if _as_change_request(context, package):
+            request = _proposed(context, package, action, data_dict)
+            if action == "resource_delete":
+                return None
+            shown = {k: v for k, v in data_dict.items() if k not in ("upload", "clear_upload")}
+            return dict(shown, oit_change_request=change_requests.summary(request))
+        _not_while_pending(context, package)
+        return _changed(action, original, context, data_dict, package)
+    guard.__name__ = action
+    return tk.chained_action(guard)
+
+
+resource_create = _resource_guard("resource_create")
+resource_update = _resource_guard("resource_update")
+resource_delete = _resource_guard("resource_delete")
+
+
+def _view_guard(action: str) -> Action:
+    """Views of a published dataset are its public face: the director's to change."""
+    def guard(original: Action, context, data_dict):
+        if not context.get("oit_workflow"):
+            resource_id = data_dict.get("resource_id")
+            if not resource_id and data_dict.get("id"):
+                view = model.ResourceView.get(str(data_dict["id"]))
+                resource_id = view.resource_id if view is not None else None
+            if not resource_id and data_dict.get("order"):
+                view = model.ResourceView.get(str(data_dict["order"][0]))
+                resource_id = view.resource_id if view is not None else None
+            resource = model.Resource.get(str(resource_id or ""))
+            package = resource.package if resource is not None else None
+            if package is not None and is_oit(package) and status_of(package) == PUBLISHED \
+                    and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
+                _deny("มุมมองของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนได้โดยผู้อำนวยการเท่านั้น",
+                      "Only the director changes the views of a published dataset")
+        return original(context, data_dict)
+    guard.__name__ = action
+    return tk.chained_action(guard)
+
+
+resource_view_create = _view_guard("resource_view_create")
+resource_view_update = _view_guard("resource_view_update")
+resource_view_delete = _view_guard("resource_view_delete")
+resource_view_reorder = _view_guard("resource_view_reorder")
+
+
+# --- DataStore ------------------------------------------------------------
+
+def _datastore_guard(action: str) -> Action:
+    """Rows of a published dataset's table change only by an approved change
+    (the records loader runs in the workflow's name)."""
+    def guard(original: Action, context, data_dict):
+        if not context.get("oit_workflow"):
+            resource = model.Resource.get(str(data_dict.get("resource_id") or data_dict.get("id") or ""))
+            package = resource.package if resource is not None else None
+            if package is not None and is_oit(package) and status_of(package) == PUBLISHED \
+                    and role_of(context.get("user"), package) != "sysadmin":
+                _deny("ข้อมูลในตารางของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนโดยตรงไม่ได้",
+                      "The table rows of a published dataset cannot be changed directly")
+        return original(context, data_dict)
+    guard.__name__ = action
+    return tk.chained_action(guard)
+
+
+DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete")
+
+
+def chained_actions(datastore: bool) -> dict[str, Action]:
+    actions: dict[str, Action] = {
+        "package_create": package_create, "package_update": package_update,
+        "package_delete": package_delete, "package_owner_org_update": package_owner_org_update,
+        "bulk_update_public": bulk_update_public, "bulk_update_private": bulk_update_private,
+        "bulk_update_delete": bulk_update_delete,
+        "resource_create": resource_create, "resource_update": resource_update,
+        "resource_delete": resource_delete,
+        "resource_view_create": resource_view_create, "resource_view_update": resource_view_update,
+        "resource_view_delete": resource_view_delete, "resource_view_reorder": resource_view_reorder,
+    }
+    if datastore:
+        actions.update({name: _datastore_guard(name) for name in DATASTORE_WRITES})
+    return actions

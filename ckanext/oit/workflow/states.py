@@ -1,0 +1,62 @@
+"""States of an OIT dataset and who may move it where.
+
+Visibility follows the state only: a dataset is public exactly when published.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ckan import authz, model
+
+DRAFT, PENDING, RETURNED, PUBLISHED, WITHDRAWN = "draft", "pending", "returned", "published", "withdrawn"
+STATES = (DRAFT, PENDING, RETURNED, PUBLISHED, WITHDRAWN)
+
+# transition → (states it starts from, state it ends in, role it needs)
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "submit": ((DRAFT, RETURNED, WITHDRAWN), PENDING, "editor"),
+    "approve": ((PENDING,), PUBLISHED, "admin"),
+    "return": ((PENDING,), RETURNED, "admin"),
+    "withdraw": ((PUBLISHED,), WITHDRAWN, "admin"),
+}
+# Editors may change these directly; a published dataset changes by change request.
+EDITABLE = (DRAFT, RETURNED, WITHDRAWN)
+DELETABLE = (DRAFT, RETURNED)
+
+LABELS = {
+    DRAFT: ("ฉบับร่าง", "Draft"),
+    PENDING: ("รออนุมัติ", "Pending approval"),
+    RETURNED: ("ส่งกลับแก้ไข", "Returned for changes"),
+    PUBLISHED: ("เผยแพร่แล้ว", "Published"),
+    WITHDRAWN: ("ถอนการเผยแพร่", "Withdrawn"),
+}
+
+
+def is_oit(package: model.Package | dict | None) -> bool:
+    kind = package.get("type") if isinstance(package, dict) else getattr(package, "type", None)
+    return bool(kind and str(kind).startswith("oit-"))
+
+
+def status_of(package: model.Package) -> str:
+    return package.extras.get("oit_status") or DRAFT
+
+
+def role_of(user_name: str | None, package: model.Package) -> str | None:
+    """'sysadmin', 'admin', 'editor', 'member' or None, in the dataset's organisation."""
+    if not user_name:
+        return None
+    if authz.is_sysadmin(user_name):
+        return "sysadmin"
+    if not package.owner_org:
+        return None
+    return authz.users_role_for_group_or_org(package.owner_org, user_name)
+
+
+def may(role: str | None, needed: str) -> bool:
+    order = {"member": 1, "editor": 2, "admin": 3, "sysadmin": 4}
+    return order.get(role or "", 0) >= order[needed]
+
+
+def package_of(context: dict[str, Any], id_or_name: str | None) -> model.Package | None:
+    if not id_or_name:
+        return None
+    return model.Package.get(id_or_name)

@@ -1,0 +1,115 @@
+"""The workflow's transitions: submit, approve, return, withdraw — and the
+decisions on change requests of published datasets."""
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import audit, notifications
+from ckanext.oit.workflow import activity, change_requests
+from ckanext.oit.workflow.states import PUBLISHED, TRANSITIONS, role_of, status_of
+
+log = logging.getLogger(__name__)
+
+NEEDS_COMMENT = ("return", "withdraw")
+
+
+def _now() -> str:
+    return datetime.datetime.utcnow().isoformat(timespec="seconds")
+
+
+def _fail(field: str, th: str, en: str):
+    raise tk.ValidationError({field: [f"{th} / {en}"]})
+
+
+def self_approval_allowed() -> bool:
+    return tk.config.get("ckanext.oit.allow_self_approval")
+
+
+def _write_state(package: model.Package, user: model.User, fields: dict[str, Any]) -> dict[str, Any]:
+    """Save workflow fields (and so visibility) without committing."""
+    context = {"user": user.name, "oit_workflow": True, "ignore_auth": True, "defer_commit": True}
+    return tk.get_action("package_patch")(context, dict(fields, id=package.id))
+
+
+def _user_dict(user: model.User) -> dict[str, Any]:
+    return {"id": user.id, "name": user.name, "fullname": user.fullname, "email": user.email}
+
+
+def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
+    package = model.Package.get(str(data_dict.get("id") or ""))
+    if package is None or not str(package.type).startswith("oit-"):
+        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล OIT / OIT dataset not found")
+    user = model.User.get(context.get("user") or "")
+    if user is None:
+        raise tk.NotAuthorized("ต้องเข้าสู่ระบบ / You must be logged in")
+    comment = str(data_dict.get("comment") or "").strip()
+    if name in NEEDS_COMMENT and not comment:
+        _fail("comment", "ต้องระบุเหตุผล", f"A reason is required to {name}")
+
+    status = status_of(package)
+    request = change_requests.open_request(package.id) if status == PUBLISHED else None
+    if request is not None and name in ("approve", "return"):
+        return _decide_change(name, package, user, request, comment)
+
+    starts, target, _role = TRANSITIONS[name]
+    if status not in starts:
+        _fail("oit_status", f"ทำรายการ {name} กับชุดข้อมูลสถานะ {status} ไม่ได้",
+              f"Cannot {name} a dataset that is {status}")
+    submitter = package.extras.get("oit_submitted_by")
+    if (name == "approve" and submitter == user.id and not self_approval_allowed()
+            and role_of(user.name, package) != "sysadmin"):
+        raise tk.NotAuthorized(
+            "ผู้เสนอไม่อาจอนุมัติเรื่องที่ตนเสนอเอง / The person who submitted cannot approve the same submission")
+
+    fields: dict[str, Any] = {"oit_status": target}
+    if name == "submit":
+        fields.update(oit_submitted_by=user.id, oit_submitted_at=_now())
+    elif name == "approve":
+        fields.update(oit_approved_by=user.id, oit_approved_at=_now())
+    before = {k: package.extras.get(k) for k in fields}
+    result = _write_state(package, user, fields)
+    if name == "withdraw":
+        activity.relabel(model.Package.get(package.id))
+    audit.record(action=name, package_id=package.id, owner_org=package.owner_org, actor_id=user.id,
+                 actor_name=user.name, from_state=status, to_state=target, comment=comment or None,
+                 before=before, after=fields)
+    model.repo.commit()
+
+    if name == "submit":
+        notifications.notify_submitted(result, _user_dict(user))
+    elif name in ("approve", "return", "withdraw") and submitter:
+        decision = {"approve": "approved", "return": "returned", "withdraw": "withdrawn"}[name]
+        notifications.notify_decision(result, decision, submitter, _user_dict(user), comment or None)
+    return tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": package.id})
+
+
+def _decide_change(name: str, package: model.Package, user: model.User,
+                   request: Any, comment: str) -> dict[str, Any]:
+    if (request.requested_by == user.id and not self_approval_allowed()
+            and role_of(user.name, package) != "sysadmin" and name == "approve"):
+        raise tk.NotAuthorized(
+            "ผู้ขอแก้ไขไม่อาจอนุมัติคำขอของตนเอง / The person who asked for the change cannot approve it")
+    before = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id})
+    if name == "approve":
+        change_requests.apply(request, user)
+        action, decision = "change_approve", "change_approved"
+    else:
+        change_requests.reject(request, user, comment)
+        action, decision = "change_return", "change_returned"
+    after = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id})
+    audit.record(action=action, package_id=package.id, owner_org=package.owner_org, actor_id=user.id,
+                 actor_name=user.name, from_state=PUBLISHED, to_state=PUBLISHED, comment=comment or None,
+                 before=_content(before), after=_content(after), change_request_id=request.id)
+    model.repo.commit()
+    notifications.notify_decision(after, decision, request.requested_by, _user_dict(user), comment or None)
+    return after
+
+
+def _content(package_dict: dict[str, Any]) -> dict[str, Any]:
+    skip = change_requests.NOISE | {"metadata_created", "oit_submitted_at", "oit_approved_at"}
+    return {k: v for k, v in package_dict.items() if k not in skip}

@@ -1,0 +1,118 @@
+"""Web pages of the workflow: the transition buttons' targets, the director's
+approval list, staff's returned list, change requests, the audit CSV."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import audit, helpers
+from ckanext.oit.workflow import change_requests
+from ckanext.oit.workflow.model import ChangeRequest
+
+workflow = Blueprint("oit_workflow", __name__)
+
+TRANSITIONS = ("submit", "approve", "return", "withdraw")
+
+
+def _context() -> dict[str, Any]:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+
+
+def _dataset_url(package: model.Package) -> str:
+    return tk.url_for(f"{package.type}.read", id=package.name)
+
+
+@workflow.route("/dataset/<id>/oit/<transition>", methods=["POST"])
+def transition(id: str, transition: str):
+    package = model.Package.get(id)
+    if package is None or transition not in TRANSITIONS:
+        return tk.abort(404)
+    try:
+        tk.get_action(f"oit_{transition}")(_context(), {"id": package.id, "comment": tk.request.form.get("comment")})
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(message)
+        return tk.redirect_to(_dataset_url(package))
+    done = {"submit": ("ส่งขออนุมัติแล้ว", "Submitted for approval"),
+            "approve": ("อนุมัติแล้ว", "Approved"),
+            "return": ("ส่งกลับแก้ไขแล้ว", "Returned for changes"),
+            "withdraw": ("ถอนการเผยแพร่แล้ว", "Withdrawn")}[transition]
+    tk.h.flash_success(helpers.oit_lang_text(*done))
+    return tk.redirect_to(_dataset_url(package))
+
+
+def _search(fq: str) -> list[dict[str, Any]]:
+    result = tk.get_action("package_search")(_context(), {
+        "fq": fq, "include_private": True, "rows": 1000, "sort": "metadata_modified desc"})
+    return result["results"]
+
+
+def _org_ids(permission: str) -> list[str]:
+    orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": permission})
+    return [o["id"] for o in orgs]
+
+
+def _ids_query(ids: list[str]) -> str:
+    return " OR ".join(f'"{i}"' for i in ids)
+
+
+@workflow.route("/oit/approvals")
+def approvals():
+    """Waiting for my approval: pending datasets and open change requests of my organisations."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403)
+    org_ids = _org_ids("manage_group")
+    pending = _search(f"oit_status:pending AND owner_org:({_ids_query(org_ids)})") if org_ids else []
+    requests = []
+    if org_ids:
+        for request in (model.Session.query(ChangeRequest)
+                        .filter(ChangeRequest.owner_org.in_(org_ids), ChangeRequest.status == "open")
+                        .order_by(ChangeRequest.requested_at)):
+            package = model.Package.get(request.package_id)
+            requests.append({"request": change_requests.summary(request), "package": package})
+    return tk.render("oit/workflow/approvals.html", {"pending": pending, "requests": requests})
+
+
+@workflow.route("/oit/returned")
+def returned():
+    """Returned to me: datasets sent back for changes in the organisations I edit for."""
+    if not tk.current_user.is_authenticated:
+        return tk.abort(403)
+    org_ids = _org_ids("update_dataset")
+    datasets = _search(f"oit_status:returned AND owner_org:({_ids_query(org_ids)})") if org_ids else []
+    return tk.render("oit/workflow/returned.html", {"datasets": datasets})
+
+
+@workflow.route("/oit/change-request/<id>")
+def change_request(id: str):
+    try:
+        shown = tk.get_action("oit_change_request_show")(_context(), {"id": id})
+    except tk.ObjectNotFound:
+        return tk.abort(404)
+    except tk.NotAuthorized:
+        return tk.abort(403)
+    package = model.Package.get(shown["package_id"])
+    return tk.render("oit/workflow/change_request.html", {"request": shown, "package": package})
+
+
+@workflow.route("/organization/<id>/oit-audit.csv")
+def audit_csv(id: str):
+    org = model.Group.get(id)
+    if org is None:
+        return tk.abort(404)
+    try:
+        tk.check_access("oit_audit_list", _context(), {"organization": org.id})
+    except tk.NotAuthorized:
+        return tk.abort(403)
+    lang = "en" if helpers.oit_lang_text("th", "en") == "en" else "th"
+    body = audit.to_csv(audit.events(owner_org=org.id), lang=lang)
+    return Response(body.encode("utf-8") if isinstance(body, str) else body,
+                    mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="oit-audit-{org.name}.csv"'})

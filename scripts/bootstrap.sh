@@ -14,6 +14,10 @@ command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
 command -v curl >/dev/null || need+=(curl)
 command -v runuser >/dev/null || need+=(util-linux)
+# the browser tests drive Debian's Chromium through its WebDriver
+command -v chromium >/dev/null || need+=(chromium)
+command -v chromedriver >/dev/null || need+=(chromium-driver)
+[ -d /usr/share/fonts/truetype/tlwg ] || need+=(fonts-thai-tlwg)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

@@ -505,3 +505,29 @@ def test_message_dates_are_in_the_buddhist_era():
     assert "on 5 March 2026 (B.E. 2569) at 14:30" in message.body
     assert "(ไม่ได้ระบุเหตุผล)" in message.body
     assert "http://test.ckan.net/oit-hr/x" in message.body
+
+
+# --- the workflow's own transitions ------------------------------------------
+
+
+def test_the_workflow_mails_the_director_then_the_submitter_with_the_reason(mail_queue, mailbox):
+    from workflow_fixtures import _new_office
+
+    people = _new_office()
+    dataset = people.dataset("draft")
+    people.act("editor", "oit_submit", id=dataset["id"])
+    run_jobs()
+    assert [mail.to for mail in mailbox.mails] == [[people.users["admin"]["email"]]]
+    assert "รออนุมัติ" in mailbox.mails[0].subject
+
+    people.act("admin", "oit_return", id=dataset["id"], comment="แนบไฟล์ที่ลงนามแล้วด้วย")
+    run_jobs()
+    returned = mailbox.mails[-1]
+    assert returned.to == [people.users["editor"]["email"]]
+    assert "แนบไฟล์ที่ลงนามแล้วด้วย" in returned.body
+
+    people.act("editor", "oit_submit", id=dataset["id"])
+    people.act("admin", "oit_approve", id=dataset["id"])
+    run_jobs()
+    assert mailbox.mails[-1].to == [people.users["editor"]["email"]]
+    assert len(mailbox.mails) == 4  # submit, return, submit, approve

@@ -151,3 +151,47 @@ def test_withdrawn_datasets_leave_the_public_and_can_be_resubmitted(office):
     assert withdrawn["private"] is True and not anonymous_sees(published["name"])
     office.act("editor", "package_patch", id=published["id"], notes="แก้แล้ว")
     assert office.act("editor", "oit_submit", id=published["id"])["oit_status"] == "pending"
+
+
+def _token(user) -> dict[str, str]:
+    from ckan.tests import factories
+    return {"Authorization": factories.APIToken(user=user["name"])["token"]}
+
+
+def test_the_organisation_exports_its_audit_trail_as_csv(office, app):
+    dataset = office.dataset("published")
+    url = f"/organization/{office.org['name']}/oit-audit.csv"
+    response = app.get(url, headers=_token(office.users["admin"]))
+    assert response.status_code == 200
+    body = response.get_data()
+    assert body.startswith("\ufeff".encode())            # opens in Excel with Thai intact
+    lines = body.decode("utf-8-sig").strip().splitlines()
+    assert "ผู้ดำเนินการ" in lines[0] or "เวลา" in lines[0]
+    assert len(lines) == 1 + len(office.act("admin", "oit_audit_list", id=dataset["id"]))
+    for outsider in (None, office.users["other_admin"]):
+        headers = _token(outsider) if outsider else {}
+        assert app.get(url, headers=headers).status_code == 403
+
+
+def test_the_change_request_page_shows_before_and_after(office, app):
+    published = office.dataset("published")
+    office.act("editor", "package_patch", id=published["id"], notes="คำอธิบายฉบับใหม่")
+    (request,) = office.act("admin", "oit_change_request_list", id=published["id"])
+    page = app.get(f"/oit/change-request/{request['id']}", headers=_token(office.users["admin"]))
+    assert page.status_code == 200
+    assert "<ins>คำอธิบายฉบับใหม่</ins>" in page.body
+    assert 'id="oit-approve"' in page.body
+    assert app.get(f"/oit/change-request/{request['id']}").status_code == 403
+    assert app.get(f"/oit/change-request/{request['id']}",
+                   headers=_token(office.users["other_admin"])).status_code == 403
+
+
+def test_the_director_and_staff_lists(office, app):
+    pending = office.dataset("pending")
+    returned = office.dataset("returned")
+    approvals = app.get("/oit/approvals", headers=_token(office.users["admin"])).body
+    assert pending["name"] in approvals and returned["name"] not in approvals
+    back = app.get("/oit/returned", headers=_token(office.users["editor"])).body
+    assert returned["name"] in back and pending["name"] not in back
+    assert app.get("/oit/approvals", headers=_token(office.users["other_admin"])).status_code == 200
+    assert pending["name"] not in app.get("/oit/approvals", headers=_token(office.users["other_admin"])).body

@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.oit import dataset_types, frameworks, search
 from ckanext.oit.logic import action
+from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard
 
 
@@ -23,6 +24,7 @@ class OitPlugin(p.SingletonPlugin):
     p.implements(p.IActions)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
 
     # IConfigurer
 
@@ -61,3 +63,14 @@ class OitPlugin(p.SingletonPlugin):
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
         return search.add_facets(facets_dict)
+
+    # IResourceController: uploaded tables become DataStore rows (by a job)
+
+    def after_resource_create(self, context: Any, resource: dict[str, Any]) -> None:
+        records.after_change(resource)
+
+    def after_resource_update(self, context: Any, resource: dict[str, Any]) -> None:
+        records.after_change(resource)
+
+    def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
+        return records.with_state(resource_dict)

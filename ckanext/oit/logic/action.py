@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, disclosure, frameworks
+from ckanext.oit.records import tables
 from ckanext.oit.workflow import change_requests, transitions
 from ckanext.oit.workflow.model import ChangeRequest
 from ckanext.oit.frameworks import Edition, Item
@@ -17,6 +18,7 @@ __all__ = [
     "oit_framework_list", "oit_framework_show",
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
+    "oit_table_schema_list", "oit_table_schema_show",
 ]
 
 
@@ -190,3 +192,28 @@ def oit_audit_list(context, data_dict):
             raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
         events = audit.events(owner_org=org.id, limit=limit, offset=offset)
     return [audit.event_dict(e) for e in events]
+
+
+# --- records ---------------------------------------------------------------------
+
+@tk.side_effect_free
+def oit_table_schema_list(context, data_dict):
+    """The table schemas of the tabular disclosures: name and titles."""
+    tk.check_access("oit_table_schema_list", context, data_dict)
+    return [{"name": name, "title": _bilingual(schema.get("title", name),
+                                               (schema.get("oit") or {}).get("title_en", name)),
+             "field_count": len(schema["fields"])}
+            for name, schema in ((n, tables.get(n)) for n in tables.names())]
+
+
+@tk.side_effect_free
+def oit_table_schema_show(context, data_dict):
+    """One Frictionless Table Schema.
+
+    :param name: e.g. ``procurement-monthly-summary``
+    """
+    tk.check_access("oit_table_schema_show", context, data_dict)
+    schema = tables.get(str(data_dict.get("name") or ""))
+    if schema is None:
+        raise tk.ObjectNotFound(f"ไม่มีตาราง {data_dict.get('name')} / No table schema {data_dict.get('name')}")
+    return schema

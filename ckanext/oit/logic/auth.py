@@ -12,6 +12,7 @@ __all__ = [
     "oit_framework_list", "oit_framework_show",
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
+    "oit_table_schema_list", "oit_table_schema_show",
 ]
 
 
@@ -82,3 +83,13 @@ def oit_audit_list(context, data_dict):
     if data_dict.get("id"):
         return _role_in_dataset(context, data_dict["id"], "member")
     return _role_in_org(context, data_dict.get("organization"), "member")
+
+
+@tk.auth_allow_anonymous_access
+def oit_table_schema_list(context, data_dict):
+    return {"success": True}  # the table layouts are public
+
+
+@tk.auth_allow_anonymous_access
+def oit_table_schema_show(context, data_dict):
+    return {"success": True}

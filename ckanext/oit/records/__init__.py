@@ -1,0 +1,1 @@
+"""Machine-readable records: table schemas, validated CSV/XLSX uploads, DataStore tables."""

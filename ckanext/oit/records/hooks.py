@@ -1,0 +1,28 @@
+"""Resource hooks: queue an uploaded table for loading; show its state."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from ckan import model
+
+from ckanext.oit.records import jobs
+from ckanext.oit.records.model import RecordsLoad
+
+log = logging.getLogger(__name__)
+
+
+def after_change(resource_dict: dict[str, Any]) -> None:
+    resource = model.Resource.get(resource_dict.get("id") or "")
+    if resource is not None and jobs.wanted(resource):
+        try:
+            jobs.queue(resource.id)
+        except Exception:  # a queue that is down must not undo the upload
+            log.exception("could not queue the records of resource %s", resource.id)
+
+
+def with_state(resource_dict: dict[str, Any]) -> dict[str, Any]:
+    state = model.Session.get(RecordsLoad, resource_dict.get("id") or "")
+    if state is not None:
+        resource_dict["oit_records"] = state.as_dict()
+    return resource_dict

@@ -1,0 +1,137 @@
+"""Uploaded tables become typed DataStore rows, through the real job queue."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from test_notifications import run_jobs
+from workflow_fixtures import office  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
+
+HEADER = ["ลำดับที่", "งานที่จัดซื้อหรือจัดจ้าง", "วงเงินที่จะซื้อหรือจ้าง", "ราคากลาง", "วิธีซื้อหรือจ้าง",
+          "ผู้ได้รับการคัดเลือก", "ราคาที่ตกลงซื้อหรือจ้าง", "เลขที่ของสัญญาหรือข้อตกลงในการซื้อหรือจ้าง",
+          "วันที่ของสัญญาหรือข้อตกลงในการซื้อหรือจ้าง"]
+ROWS = [
+    ["๑", "จัดซื้อกระดาษ A4 จำนวน ๑๐๐ รีม", "๑๒,๕๐๐.๐๐", "12,500 บาท", "วิธีเฉพาะเจาะจง",
+     "ร้านเครื่องเขียนไทย", "๑๒,๐๐๐.๐๐", "๔/๒๕๖๙", "๑๕ ต.ค. ๒๕๖๘"],
+    ["2", "จ้างซ่อมเครื่องปรับอากาศ", "45,000", "45,000.00", "e-market",
+     "บริษัท เย็นฉ่ำ จำกัด", "44,200", "5/2569", "20/10/2568"],
+]
+EXPECTED = [
+    {"item_number": 1, "procurement_item": "จัดซื้อกระดาษ A4 จำนวน 100 รีม", "budget_amount": 12500,
+     "reference_price": 12500, "procurement_method": "วิธีเฉพาะเจาะจง", "selected_supplier": "ร้านเครื่องเขียนไทย",
+     "selected_price": 12000, "contract_number": "4/2569", "contract_date": "2025-10-15"},
+    {"item_number": 2, "procurement_item": "จ้างซ่อมเครื่องปรับอากาศ", "budget_amount": 45000,
+     "reference_price": 45000, "procurement_method": "วิธีประกาศเชิญชวนทั่วไป (e-market)",
+     "selected_supplier": "บริษัท เย็นฉ่ำ จำกัด", "selected_price": 44200, "contract_number": "5/2569",
+     "contract_date": "2025-10-20"},
+]
+
+
+def csv_bytes(header, rows, encoding="cp874") -> bytes:
+    text = io.StringIO()
+    csv.writer(text).writerows([header] + rows)
+    return text.getvalue().encode(encoding)
+
+
+def xlsx_bytes(header, rows) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [header] + rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def upload(office, data: bytes, filename: str, fmt: str):
+    dataset = office.dataset("draft")
+    resource = office.act("editor", "resource_create", package_id=dataset["id"], name="แบบ สขร.1",
+                          format=fmt, url="", upload=FileStorage(stream=io.BytesIO(data), filename=filename))
+    queued = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource["id"]})
+    assert queued["oit_records"]["status"] == "queued"
+    run_jobs()
+    return tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource["id"]})
+
+
+def rows_of(resource_id: str) -> list[dict]:
+    result = tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": resource_id, "sort": "item_number"})
+    wanted = EXPECTED[0].keys()
+    return [{k: (float(r[k]) if k in ("budget_amount", "reference_price", "selected_price") else r[k])
+             for k in wanted} for r in result["records"]], {f["id"]: f["type"] for f in result["fields"]}
+
+
+def test_a_windows_874_csv_with_thai_digits_and_be_dates_loads_typed_rows(office, app):
+    data = csv_bytes(HEADER, ROWS, "cp874")
+    resource = upload(office, data, "sor-kor-ror-1.csv", "CSV")
+    assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
+    assert resource["oit_records"]["row_count"] == 2
+    assert resource["oit_records"]["encoding"] == "cp874"
+    records, types = rows_of(resource["id"])
+    assert records == EXPECTED
+    assert types["budget_amount"] == "numeric" and types["contract_date"] == "date"
+    assert types["item_number"] == "int8"
+    # the file stays as it was uploaded
+    token = factories.APIToken(user=office.users["editor"]["name"])["token"]
+    download = app.get(resource["url"].replace("http://test.ckan.net", ""), headers={"Authorization": token})
+    assert download.status_code == 200 and download.get_data() == data
+
+
+def test_the_same_data_as_xlsx_loads_identically(office):
+    resource = upload(office, xlsx_bytes(HEADER, ROWS), "sor-kor-ror-1.xlsx", "XLSX")
+    assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
+    assert rows_of(resource["id"])[0] == EXPECTED
+
+
+def test_headers_in_another_order_with_spaces_and_utf8_bom(office):
+    order = [2, 0, 1, 3, 4, 5, 6, 7, 8]
+    header = [HEADER[i].replace("ราคากลาง", "ราคา กลาง") for i in order]
+    rows = [[row[i] for i in order] for row in ROWS]
+    resource = upload(office, b"\xef\xbb\xbf" + csv_bytes(header, rows, "utf-8"), "s.csv", "CSV")
+    assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
+    assert rows_of(resource["id"])[0] == EXPECTED
+
+
+def test_a_bad_file_gets_one_error_per_problem_and_loads_nothing(office):
+    header = [h for h in HEADER if h != "ผู้ได้รับการคัดเลือก"]          # a missing column
+    rows = [[c for i, c in enumerate(row) if HEADER[i] != "ผู้ได้รับการคัดเลือก"] for row in ROWS]
+    rows[0][2] = "ห้าแสนบาท"                                            # a wrong amount
+    rows[1][-1] = "31/02/2569"                                           # an impossible date
+    resource = upload(office, csv_bytes(header, rows), "bad.csv", "CSV")
+    state = resource["oit_records"]
+    assert state["status"] == "invalid"
+    problems = {(p["row"], p["column"]) for p in state["problems"]}
+    assert problems == {
+        (None, "ผู้ได้รับการคัดเลือก"),
+        (2, "วงเงินที่จะซื้อหรือจ้าง"),
+        (3, "วันที่ของสัญญาหรือข้อตกลงในการซื้อหรือจ้าง"),
+    }
+    assert all(" / " in p["message"] for p in state["problems"])          # Thai / English
+    with pytest.raises(tk.ObjectNotFound):
+        tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": resource["id"]})
+
+
+def test_a_corrected_file_replaces_the_rows_as_a_whole(office):
+    resource = upload(office, csv_bytes(HEADER, ROWS), "first.csv", "CSV")
+    office.act("editor", "resource_update", id=resource["id"], format="CSV", url="",
+               upload=FileStorage(stream=io.BytesIO(csv_bytes(HEADER, ROWS[:1])), filename="fixed.csv"))
+    run_jobs()
+    records, _ = rows_of(resource["id"])
+    assert records == EXPECTED[:1]
+
+
+def test_every_table_schema_is_served_by_the_api(app):
+    listed = app.get("/api/3/action/oit_table_schema_list").json["result"]
+    names = {t["name"] for t in listed}
+    assert {"procurement-monthly-summary", "procurement-list", "budget-plan", "complaint-statistics"} <= names
+    for name in names:
+        shown = app.get("/api/3/action/oit_table_schema_show", query_string={"name": name}).json["result"]
+        assert shown["fields"] and all(f["title"] for f in shown["fields"])

@@ -135,3 +135,62 @@ def test_every_table_schema_is_served_by_the_api(app):
     for name in names:
         shown = app.get("/api/3/action/oit_table_schema_show", query_string={"name": name}).json["result"]
         assert shown["fields"] and all(f["title"] for f in shown["fields"])
+
+
+# --- all records of one kind, across datasets ------------------------------------
+
+
+def _loaded(office, state: str, rows) -> dict:
+    """A monthly summary in ``state`` whose file was loaded while it was a draft."""
+    dataset = office.dataset("draft")
+    office.act("editor", "resource_create", package_id=dataset["id"], format="CSV", url="",
+               upload=FileStorage(stream=io.BytesIO(csv_bytes(HEADER, rows)), filename="m.csv"))
+    run_jobs()
+    if state != "draft":
+        office.act("editor", "oit_submit", id=dataset["id"])
+        office.act("admin", "oit_approve", id=dataset["id"])
+    return tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})
+
+
+def test_records_search_joins_the_months_of_a_fiscal_year(office, app):
+    october = _loaded(office, "published", ROWS)
+    november = _loaded(office, "published", ROWS[:1])
+    draft = _loaded(office, "draft", ROWS)
+    query = {"organization": office.org["name"], "table": "procurement-monthly-summary", "fiscal_year": "2569"}
+
+    public = app.get("/api/3/action/oit_records_search", query_string=query).json["result"]
+    assert public["count"] == 3
+    assert sorted(public["datasets"]) == sorted([october["name"], november["name"]])
+    assert {r["_period"] for r in public["records"]} == {october["period"], november["period"]}
+    assert draft["name"] not in {r["_dataset"] for r in public["records"]}
+
+    inside = tk.get_action("oit_records_search")({"user": office.users["member"]["name"]}, query)
+    assert inside["count"] == 5  # the organisation also sees its draft
+
+    filtered = tk.get_action("oit_records_search")({"user": ""}, dict(
+        query, filters={"procurement_method": "วิธีเฉพาะเจาะจง"}, limit=1))
+    assert filtered["count"] == 2 and len(filtered["records"]) == 1
+    assert filtered["records"][0]["budget_amount"] == 12500
+
+    csv_file = app.get(f"/oit/records/{office.org['name']}/procurement-monthly-summary.csv",
+                       query_string={"fiscal_year": "2569"})
+    body = csv_file.get_data()
+    assert body.startswith("\ufeff".encode()) and "งานที่จัดซื้อหรือจัดจ้าง" in body.decode("utf-8-sig")
+    assert len(body.decode("utf-8-sig").strip().splitlines()) == 4
+    as_json = app.get(f"/oit/records/{office.org['name']}/procurement-monthly-summary.json",
+                      query_string={"fiscal_year": "2569"}).get_data(as_text=True)
+    assert '"count": 3' in as_json
+    book = openpyxl.load_workbook(io.BytesIO(app.get(
+        f"/oit/records/{office.org['name']}/procurement-monthly-summary.xlsx",
+        query_string={"fiscal_year": "2569"}).get_data()))
+    assert book.active.max_row == 4
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_a_template_filled_in_and_uploaded_unchanged_validates(office, app, fmt):
+    for table in ("procurement-monthly-summary",):
+        response = app.get(f"/oit/tables/{table}/template.{fmt}")
+        assert response.status_code == 200
+        resource = upload(office, response.get_data(), f"template.{fmt}", fmt.upper())
+        assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
+        assert resource["oit_records"]["row_count"] == 1

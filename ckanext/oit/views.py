@@ -1,4 +1,5 @@
 """Blueprints of ckanext-oit, one per capability (registered by toolkit.blanket)."""
+from ckanext.oit.records.views import records
 from ckanext.oit.workflow.views import workflow
 
-__all__ = ["workflow"]
+__all__ = ["workflow", "records"]

@@ -1,6 +1,7 @@
 """Action API of ckanext-oit."""
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -8,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, disclosure, frameworks
+from ckanext.oit.records import search as records_search
 from ckanext.oit.records import tables
 from ckanext.oit.workflow import change_requests, transitions
 from ckanext.oit.workflow.model import ChangeRequest
@@ -18,7 +20,7 @@ __all__ = [
     "oit_framework_list", "oit_framework_show",
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
-    "oit_table_schema_list", "oit_table_schema_show",
+    "oit_table_schema_list", "oit_table_schema_show", "oit_records_search",
 ]
 
 
@@ -217,3 +219,42 @@ def oit_table_schema_show(context, data_dict):
     if schema is None:
         raise tk.ObjectNotFound(f"ไม่มีตาราง {data_dict.get('name')} / No table schema {data_dict.get('name')}")
     return schema
+
+
+@tk.side_effect_free
+def oit_records_search(context, data_dict):
+    """Every record of one kind for an organisation, across its datasets: e.g.
+    every procurement row of FY 2569 from the twelve monthly summaries. Only
+    datasets the caller may see take part (the public: published ones).
+
+    :param organization: the organisation's id or name
+    :param table: the table schema's name, e.g. ``procurement-monthly-summary``
+    :param fiscal_year: (optional) พ.ศ.
+    :param period: (optional) e.g. ``2025-10``
+    :param filters: (optional) ``{column: value}`` (a dict or JSON text)
+    :param limit: (optional, default 100) and ``offset``
+    """
+    tk.check_access("oit_records_search", context, data_dict)
+    org = model.Group.get(str(data_dict.get("organization") or ""))
+    if org is None:
+        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+    filters = data_dict.get("filters") or {}
+    if isinstance(filters, str):
+        try:
+            filters = json.loads(filters)
+        except ValueError:
+            raise tk.ValidationError({"filters": ["ต้องเป็น JSON / Must be JSON: {column: value}"]})
+    fiscal_year = None
+    if data_dict.get("fiscal_year"):
+        try:
+            fiscal_year = disclosure.parse_fiscal_year(data_dict["fiscal_year"])
+        except disclosure.DisclosureError as error:
+            raise tk.ValidationError({"fiscal_year": [str(error)]})
+    try:
+        limit = max(0, int(data_dict.get("limit", 100)))
+        offset = max(0, int(data_dict.get("offset", 0)))
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"limit": ["ต้องเป็นจำนวนเต็ม / Must be whole numbers"]})
+    return records_search.search(
+        {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
+        fiscal_year, data_dict.get("period") or None, filters, limit, offset)

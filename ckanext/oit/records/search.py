@@ -1,0 +1,105 @@
+"""All the records of one kind for an organisation (and fiscal year, period),
+across its datasets: one SQL query over their DataStore tables.
+
+The datasets are found through package_search, so what a caller may see is
+decided by CKAN's own permission labels: the public sees published ones only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import frameworks
+from ckanext.oit.records import tables
+from ckanext.oit.records.model import LOADED, RecordsLoad
+
+MAX_DATASETS = 1000
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def item_keys_of(table: str) -> list[str]:
+    keys = {i.key for e in frameworks.editions() for i in e.items if i.table == table}
+    return sorted(keys)
+
+
+def datasets(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | None,
+             period: str | None) -> list[dict[str, Any]]:
+    keys = item_keys_of(table)
+    if not keys:
+        return []
+    fq = [f'owner_org:"{org_id}"', "item_key:(" + " OR ".join(f'"{k}"' for k in keys) + ")"]
+    if fiscal_year:
+        fq.append(f'fiscal_year:"{fiscal_year}"')
+    if period:
+        fq.append(f'period:"{period}"')
+    result = tk.get_action("package_search")(dict(context), {
+        "fq": " AND ".join(fq), "include_private": True, "rows": MAX_DATASETS,
+        "fl": ["id", "name", "extras_fiscal_year", "extras_period"], "sort": "fiscal_year asc, period asc"})
+    # CKAN hands extras_* back without their prefix
+    return [{"id": r["id"], "name": r["name"], "fiscal_year": r.get("fiscal_year"),
+             "period": r.get("period")} for r in result["results"]]
+
+
+def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | None = None,
+           period: str | None = None, filters: dict[str, Any] | None = None,
+           limit: int = 100, offset: int = 0) -> dict[str, Any]:
+    schema = tables.get(table)
+    if schema is None:
+        raise tk.ObjectNotFound(f"ไม่มีตาราง {table} / No table schema {table}")
+    columns = [f["name"] for f in schema["fields"]]
+    unknown = set(filters or {}) - set(columns)
+    if unknown:
+        raise tk.ValidationError({"filters": [
+            f"ไม่มีคอลัมน์ {', '.join(sorted(unknown))} / Unknown columns: {', '.join(sorted(unknown))}"]})
+    found = {d["id"]: d for d in datasets(context, org_id, table, fiscal_year, period)}
+    loads = (model.Session.query(RecordsLoad)
+             .filter(RecordsLoad.package_id.in_(list(found)), RecordsLoad.status == LOADED,
+                     RecordsLoad.table_name == table).all()) if found else []
+    fields = [{"id": "_dataset", "type": "text"}, {"id": "_fiscal_year", "type": "text"},
+              {"id": "_period", "type": "text"}] + tables.datastore_fields(schema)
+    if not loads:
+        return {"count": 0, "fields": fields, "records": [], "datasets": []}
+
+    params: dict[str, Any] = {}
+    where = []
+    for i, (column, value) in enumerate(sorted((filters or {}).items())):
+        where.append(f"{_quote(column)}::text = :f{i}")
+        params[f"f{i}"] = str(value)
+    selects = []
+    for i, load in enumerate(loads):
+        dataset = found[load.package_id]
+        params.update({f"d{i}": dataset["name"], f"y{i}": str(dataset.get("fiscal_year") or ""),
+                       f"p{i}": str(dataset.get("period") or "")})
+        selects.append(
+            f"SELECT :d{i} AS _dataset, :y{i} AS _fiscal_year, :p{i} AS _period, "
+            + ", ".join(_quote(c) for c in columns) + f" FROM {_quote(load.resource_id)}"
+            + (" WHERE " + " AND ".join(where) if where else ""))
+    union = " UNION ALL ".join(selects)
+    order = "_fiscal_year, _period, _dataset" + (", item_number" if "item_number" in columns else "")
+    from ckanext.datastore.backend.postgres import get_read_engine
+
+    with get_read_engine().connect() as connection:
+        count = connection.execute(sa.text(f"SELECT count(*) FROM ({union}) AS every"), params).scalar()
+        rows = connection.execute(sa.text(
+            f"SELECT * FROM ({union}) AS every ORDER BY {order} LIMIT :limit OFFSET :offset"),
+            dict(params, limit=limit, offset=offset)).mappings().all()
+    return {"count": count, "fields": fields, "records": [_json_ready(dict(r)) for r in rows],
+            "datasets": [found[load.package_id]["name"] for load in loads]}
+
+
+def _json_ready(row: dict[str, Any]) -> dict[str, Any]:
+    from decimal import Decimal
+    import datetime
+    for key, value in row.items():
+        if isinstance(value, Decimal):
+            row[key] = float(value)
+        elif isinstance(value, (datetime.date, datetime.datetime)):
+            row[key] = value.isoformat()
+    return row

@@ -194,3 +194,43 @@ def test_a_template_filled_in_and_uploaded_unchanged_validates(office, app, fmt)
         resource = upload(office, response.get_data(), f"template.{fmt}", fmt.upper())
         assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
         assert resource["oit_records"]["row_count"] == 1
+
+
+def test_every_template_validates_unchanged(app):
+    from ckanext.oit.records import reading, tables, validation
+
+    for name in tables.names():
+        for fmt in ("csv", "xlsx"):
+            response = app.get(f"/oit/tables/{name}/template.{fmt}")
+            assert response.status_code == 200, (name, fmt)
+            raw = reading.read(response.get_data(), f"template.{fmt}")
+            rows, problems = validation.check(raw, tables.get(name))
+            assert not problems, (name, fmt, [p.as_dict() for p in problems])
+            assert len(rows) == 1
+
+
+def test_a_header_only_file_is_an_explicit_empty_month(office):
+    resource = upload(office, csv_bytes(HEADER, []), "none.csv", "CSV")
+    assert resource["oit_records"]["status"] == "loaded"
+    assert resource["oit_records"]["row_count"] == 0
+
+
+def test_twenty_thousand_rows_load_through_the_job_queue(office):
+    rows = [[n, f"จัดซื้อวัสดุ รายการที่ {n}", f"{n * 10:,}.00", "", "วิธีเฉพาะเจาะจง", "ร้านไทย",
+             f"{n * 9:,}", f"{n}/2569", f"{1 + n % 28}/10/2568"] for n in range(1, 20001)]
+    resource = upload(office, csv_bytes(HEADER, rows), "big.csv", "CSV")
+    assert resource["oit_records"]["status"] == "loaded", resource["oit_records"]
+    assert resource["oit_records"]["row_count"] == 20000
+    total = tk.get_action("datastore_search")({"ignore_auth": True}, {"resource_id": resource["id"], "limit": 0})
+    assert total["total"] == 20000
+
+
+def test_the_resource_page_lists_the_problems(office, app):
+    rows = [list(r) for r in ROWS]
+    rows[0][2] = "ห้าแสนบาท"
+    resource = upload(office, csv_bytes(HEADER, rows), "bad.csv", "CSV")
+    token = factories.APIToken(user=office.users["editor"]["name"])["token"]
+    dataset = tk.get_action("package_show")({"ignore_auth": True}, {"id": resource["package_id"]})
+    page = app.get(f"/oit-procurement/{dataset['name']}/resource/{resource['id']}",
+                   headers={"Authorization": token}).body
+    assert "พบข้อผิดพลาด" in page and "วงเงินที่จะซื้อหรือจ้าง" in page and "ห้าแสนบาท" in page

@@ -1,5 +1,6 @@
 """Blueprints of ckanext-oit, one per capability (registered by toolkit.blanket)."""
+from ckanext.oit.compliance.views import compliance
 from ckanext.oit.records.views import records
 from ckanext.oit.workflow.views import workflow
 
-__all__ = ["workflow", "records"]
+__all__ = ["workflow", "records", "compliance"]

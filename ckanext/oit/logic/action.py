@@ -8,7 +8,8 @@ import ckan.plugins.toolkit as tk
 
 from ckan import model
 
-from ckanext.oit import audit, disclosure, frameworks
+from ckanext.oit import audit, disclosure, frameworks, thai_calendar
+from ckanext.oit.compliance import monitor
 from ckanext.oit.records import search as records_search
 from ckanext.oit.records import tables
 from ckanext.oit.workflow import change_requests, transitions
@@ -21,6 +22,7 @@ __all__ = [
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
     "oit_table_schema_list", "oit_table_schema_show", "oit_records_search",
+    "oit_compliance_show",
 ]
 
 
@@ -258,3 +260,33 @@ def oit_records_search(context, data_dict):
     return records_search.search(
         {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
         fiscal_year, data_dict.get("period") or None, filters, limit, offset)
+
+
+# --- compliance --------------------------------------------------------------------
+
+@tk.side_effect_free
+def oit_compliance_show(context, data_dict):
+    """Every item of the edition that applies, with each expected period's status
+    (published, pending, returned, missing, overdue, not_yet_due) and the score.
+    Outsiders see what is public only: unpublished work shows as not published.
+
+    :param id: the organisation's id or name
+    :param fiscal_year: (optional) พ.ศ.; the current one by default
+    :param as_of: (optional) ISO date; today by default
+    """
+    tk.check_access("oit_compliance_show", context, data_dict)
+    org = model.Group.get(str(data_dict.get("id") or ""))
+    if org is None or not org.is_organization:
+        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+    import datetime
+    try:
+        as_of = datetime.date.fromisoformat(data_dict["as_of"]) if data_dict.get("as_of") else datetime.date.today()
+    except ValueError:
+        raise tk.ValidationError({"as_of": ["วันที่ต้องเป็น YYYY-MM-DD / as_of must be YYYY-MM-DD"]})
+    try:
+        fiscal_year = (disclosure.parse_fiscal_year(data_dict["fiscal_year"]) if data_dict.get("fiscal_year")
+                       else thai_calendar.fiscal_year_of(as_of))
+    except disclosure.DisclosureError as error:
+        raise tk.ValidationError({"fiscal_year": [str(error)]})
+    return monitor.show({"user": context.get("user"), "ignore_auth": False},
+                        {"id": org.id, "name": org.name}, fiscal_year, as_of)

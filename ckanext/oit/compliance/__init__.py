@@ -1,0 +1,1 @@
+"""The compliance monitor: what is due, missing and late, per organisation."""

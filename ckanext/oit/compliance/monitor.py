@@ -1,0 +1,67 @@
+"""The status of every expected disclosure of an organisation, from one Solr
+query (package_search, so the caller's permissions apply)."""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.oit import frameworks
+from ckanext.oit.compliance.due import Expected, expected
+
+PUBLISHED, PENDING, RETURNED, MISSING, OVERDUE, NOT_YET_DUE = (
+    "published", "pending", "returned", "missing", "overdue", "not_yet_due")
+MAX_DATASETS = 5000
+
+
+def _datasets(context: dict[str, Any], org_id: str, fiscal_years: list[int]) -> list[dict[str, Any]]:
+    years = " OR ".join(f'"{y}"' for y in fiscal_years)
+    result = tk.get_action("package_search")(dict(context), {
+        "fq": f'owner_org:"{org_id}" AND fiscal_year:({years}) AND dataset_type:oit-*',
+        "include_private": True, "rows": MAX_DATASETS,
+        "fl": ["id", "name", "dataset_type", "extras_item_key", "extras_fiscal_year", "extras_period",
+               "extras_oit_status"]})
+    return result["results"]
+
+
+def _status(found: list[dict[str, Any]], wanted: Expected, as_of: datetime.date) -> str:
+    states = {d.get("oit_status") for d in found}
+    for state in (PUBLISHED, PENDING, RETURNED):
+        if state in states:
+            return state
+    if as_of > wanted.due:
+        return OVERDUE
+    if as_of > wanted.ends:
+        return MISSING
+    return NOT_YET_DUE
+
+
+def show(context: dict[str, Any], org: dict[str, Any], fiscal_year: int,
+         as_of: datetime.date) -> dict[str, Any]:
+    edition = frameworks.edition_for(fiscal_year)
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for dataset in _datasets(context, org["id"], [fiscal_year - 1, fiscal_year]):
+        key = (dataset.get("item_key"), str(dataset.get("fiscal_year")), dataset.get("period") or "year")
+        found[key].append(dataset)
+    items, due_count, published_count = [], 0, 0
+    for item in edition.items:
+        periods = []
+        for wanted in expected(item, fiscal_year):
+            matches = found.get((item.key, str(wanted.fiscal_year), wanted.period), [])
+            status = _status(matches, wanted, as_of)
+            if as_of > wanted.due or status == PUBLISHED:
+                due_count += 1
+                published_count += status == PUBLISHED
+            periods.append({
+                "fiscal_year": wanted.fiscal_year, "period": wanted.period, "due": wanted.due.isoformat(),
+                "status": status,
+                "datasets": [{"name": d["name"], "type": d.get("dataset_type"), "status": d.get("oit_status")}
+                             for d in matches if d.get("oit_status") == PUBLISHED or status != PUBLISHED],
+            })
+        items.append({"code": item.code, "key": item.key, "name": {"th": item.name_th, "en": item.name_en},
+                      "category": item.category, "cadence": item.cadence, "periods": periods})
+    return {"organization": org["name"], "fiscal_year": fiscal_year, "as_of": as_of.isoformat(),
+            "edition": edition.edition, "due": due_count, "published": published_count,
+            "score": round(published_count / due_count, 4) if due_count else None, "items": items}

@@ -1,0 +1,32 @@
+"""The public landing page of an organisation × fiscal year × item: the URL
+an agency gives the assessors. It depends on nothing that can be renamed."""
+from __future__ import annotations
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import frameworks
+from ckanext.oit.compliance.due import expected
+
+compliance = Blueprint("oit_compliance", __name__)
+
+
+@compliance.route("/oit/<org>/<int:fiscal_year>/<item_key>")
+def landing(org: str, fiscal_year: int, item_key: str):
+    organization = model.Group.get(org)
+    item = frameworks.item_for(item_key, fiscal_year) if 2400 < fiscal_year < 2800 else None
+    if organization is None or not organization.is_organization or item is None:
+        return tk.abort(404)
+    periods = expected(item, fiscal_year)
+    years = " OR ".join(f'"{y}"' for y in sorted({p.fiscal_year for p in periods}))
+    result = tk.get_action("package_search")({"user": ""}, {
+        "fq": f'owner_org:"{organization.id}" AND item_key:"{item.key}" AND fiscal_year:({years})',
+        "rows": 1000, "sort": "metadata_modified desc"})
+    by_period: dict[str, list[dict]] = {}
+    for dataset in result["results"]:
+        by_period.setdefault(f"{dataset.get('fiscal_year')}:{dataset.get('period') or 'year'}", []).append(dataset)
+    rows = [{"expected": p, "datasets": by_period.get(f"{p.fiscal_year}:{p.period}", [])} for p in periods]
+    return tk.render("oit/compliance/landing.html", {
+        "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows})

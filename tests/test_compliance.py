@@ -1,0 +1,83 @@
+"""The compliance monitor, with a frozen clock."""
+from __future__ import annotations
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.plugins.toolkit as tk
+
+from workflow_fixtures import office  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def make(office, state: str, **data):
+    dataset = office.act("editor", "package_create", owner_org=office.org["id"], **data)
+    if state in ("pending", "published"):
+        office.act("editor", "oit_submit", id=dataset["id"])
+    if state == "published":
+        office.act("admin", "oit_approve", id=dataset["id"])
+    return dataset
+
+
+def periods(result, key):
+    item = next(i for i in result["items"] if i["key"] == key)
+    return {p["period"]: p for p in item["periods"]}
+
+
+@freeze_time("2026-03-15")
+def test_fy_2569_as_of_15_march_2026(office):
+    for month in ("2025-10", "2025-11", "2025-12", "2026-01"):
+        make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+             fiscal_year="2569", period=month)
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    make(office, "published", type="oit-budget", item_key="operation-budget-annual-report", fiscal_year="2568")
+
+    result = tk.get_action("oit_compliance_show")({"user": office.users["admin"]["name"]},
+                                                  {"id": office.org["name"], "fiscal_year": "2569"})
+    assert result["as_of"] == "2026-03-15" and result["edition"] == "2567"
+
+    monthly = periods(result, "procurement-monthly-summary")
+    assert [monthly[m]["status"] for m in ("2025-10", "2025-11", "2025-12", "2026-01")] == ["published"] * 4
+    assert monthly["2026-02"]["status"] == "overdue"
+    assert monthly["2026-03"]["status"] == "not_yet_due"
+    assert monthly["2025-10"]["datasets"][0]["name"]
+
+    rounds = periods(result, "operation-budget-round-report")
+    assert rounds["round-1"]["due"] <= "2026-03-15"            # the 5-month round has ended: it is due
+    assert rounds["round-1"]["status"] == "overdue"
+    assert rounds["round-2"]["status"] == "not_yet_due"
+
+    previous = periods(result, "operation-budget-annual-report")
+    assert previous["year"]["fiscal_year"] == 2568 and previous["year"]["status"] == "published"
+
+    plan = periods(result, "procurement-plan")
+    assert plan["year"]["status"] == "pending"                   # pending does not count as published
+    published = sum(p["status"] == "published" for i in result["items"] for p in i["periods"])
+    assert result["published"] == published == 5
+    assert 0 < result["score"] < 1
+
+
+@freeze_time("2026-03-15")
+def test_outsiders_see_only_what_is_published(office):
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    public = tk.get_action("oit_compliance_show")({"user": ""}, {"id": office.org["name"]})
+    assert public["fiscal_year"] == 2569
+    assert periods(public, "procurement-plan")["year"]["status"] == "overdue"
+    assert periods(public, "procurement-plan")["year"]["datasets"] == []
+
+
+def test_every_item_has_a_public_landing_page(office, app):
+    published = make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+                     fiscal_year="2569", period="2025-10")
+    draft = make(office, "draft", type="oit-procurement", item_key="procurement-monthly-summary",
+                 fiscal_year="2569", period="2025-11")
+    edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
+    for item in edition["items"]:
+        url = f"/oit/{office.org['name']}/2569/{item['key']}"
+        assert app.get(url).status_code == 200, url
+    page = app.get(f"/oit/{office.org['name']}/2569/procurement-monthly-summary").body
+    assert published["name"] in page and draft["name"] not in page
+    assert "เดือนตุลาคม 2568" in page
+    assert app.get(f"/oit/{office.org['name']}/2569/no-such-item").status_code == 404
+    assert app.get("/oit/no-such-org/2569/procurement-monthly-summary").status_code == 404

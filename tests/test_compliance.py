@@ -81,3 +81,30 @@ def test_every_item_has_a_public_landing_page(office, app):
     assert "เดือนตุลาคม 2568" in page
     assert app.get(f"/oit/{office.org['name']}/2569/no-such-item").status_code == 404
     assert app.get("/oit/no-such-org/2569/procurement-monthly-summary").status_code == 404
+
+
+def test_the_itas_export_of_the_demo_agency(app, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    from ckanext.oit import demo
+
+    assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
+    org = demo.ORGANIZATION["name"]
+    sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": "2569"})
+    edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
+    assert [r["code"] for r in sheet["rows"]] == [i["code"] for i in edition["items"]]
+    assert {r["answer"] for r in sheet["rows"]} == {"ไม่มี"}
+    for row in sheet["rows"]:
+        path = row["url"].replace("http://test.ckan.net", "")
+        assert path.startswith(f"/oit/{org}/2569/") and app.get(path).status_code == 200, path
+
+    tk.get_action("oit_itas_explanation_update")({"user": "director"}, {
+        "id": org, "fiscal_year": "2569", "item_key": sheet["rows"][0]["key"], "text": "อยู่ระหว่างปรับปรุง"})
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_itas_explanation_update")({"user": "staff"}, {
+            "id": org, "fiscal_year": "2569", "item_key": sheet["rows"][0]["key"], "text": "x"})
+    body = app.get(f"/oit/{org}/2569/itas.csv").get_data()
+    assert body.startswith("\ufeff".encode())
+    lines = body.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(edition["items"]) and "อยู่ระหว่างปรับปรุง" in lines[1]
+    assert app.get(f"/oit/{org}/2569/itas.xlsx").status_code == 200
+    assert "อยู่ระหว่างปรับปรุง" in app.get(f"/oit/{org}/2569/itas.html").body

@@ -2,12 +2,13 @@
 an agency gives the assessors. It depends on nothing that can be renamed."""
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import frameworks
+from ckanext.oit.compliance import itas
 from ckanext.oit.compliance.due import expected
 
 compliance = Blueprint("oit_compliance", __name__)
@@ -30,3 +31,23 @@ def landing(org: str, fiscal_year: int, item_key: str):
     rows = [{"expected": p, "datasets": by_period.get(f"{p.fiscal_year}:{p.period}", [])} for p in periods]
     return tk.render("oit/compliance/landing.html", {
         "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows})
+
+
+@compliance.route("/oit/<org>/<int:fiscal_year>/itas.<fmt>")
+def itas_sheet(org: str, fiscal_year: int, fmt: str):
+    try:
+        sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": fiscal_year})
+    except (tk.ObjectNotFound, tk.ValidationError):
+        return tk.abort(404)
+    name = f"itas-{sheet['organization']}-{fiscal_year}"
+    if fmt == "csv":
+        return Response(itas.as_csv(sheet["rows"]), mimetype="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if fmt == "xlsx":
+        return Response(itas.as_xlsx(sheet["rows"]),
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    if fmt == "html":
+        return tk.render("oit/compliance/itas.html", {
+            "organization": model.Group.get(org), "fiscal_year": fiscal_year, "rows": sheet["rows"]})
+    return tk.abort(404)

@@ -9,7 +9,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, disclosure, frameworks, thai_calendar
-from ckanext.oit.compliance import monitor
+from ckanext.oit.compliance import itas, monitor
+from ckanext.oit.compliance.model import ItasExplanation
 from ckanext.oit.records import search as records_search
 from ckanext.oit.records import tables
 from ckanext.oit.workflow import change_requests, transitions
@@ -22,7 +23,7 @@ __all__ = [
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
     "oit_table_schema_list", "oit_table_schema_show", "oit_records_search",
-    "oit_compliance_show",
+    "oit_compliance_show", "oit_itas_export", "oit_itas_explanation_update",
 ]
 
 
@@ -275,10 +276,16 @@ def oit_compliance_show(context, data_dict):
     :param as_of: (optional) ISO date; today by default
     """
     tk.check_access("oit_compliance_show", context, data_dict)
+    org, fiscal_year, as_of = _org_year_date(data_dict)
+    return monitor.show({"user": context.get("user"), "ignore_auth": False},
+                        {"id": org.id, "name": org.name}, fiscal_year, as_of)
+
+
+def _org_year_date(data_dict):
+    import datetime
     org = model.Group.get(str(data_dict.get("id") or ""))
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
-    import datetime
     try:
         as_of = datetime.date.fromisoformat(data_dict["as_of"]) if data_dict.get("as_of") else datetime.date.today()
     except ValueError:
@@ -288,5 +295,37 @@ def oit_compliance_show(context, data_dict):
                        else thai_calendar.fiscal_year_of(as_of))
     except disclosure.DisclosureError as error:
         raise tk.ValidationError({"fiscal_year": [str(error)]})
-    return monitor.show({"user": context.get("user"), "ignore_auth": False},
-                        {"id": org.id, "name": org.name}, fiscal_year, as_of)
+    return org, fiscal_year, as_of
+
+
+@tk.side_effect_free
+def oit_itas_export(context, data_dict):
+    """The ITAS answer sheet: per item of the edition, มี/ไม่มี (published or not),
+    the landing-page URL to submit and the agency's explanation.
+
+    :param id: the organisation's id or name
+    :param fiscal_year: (optional) พ.ศ.
+    """
+    tk.check_access("oit_itas_export", context, data_dict)
+    org, fiscal_year, as_of = _org_year_date(data_dict)
+    return {"organization": org.name, "fiscal_year": fiscal_year, "rows": itas.rows(org, fiscal_year, as_of)}
+
+
+def oit_itas_explanation_update(context, data_dict):
+    """Set the explanation the agency gives with one item's ITAS answer.
+
+    :param id: the organisation; :param fiscal_year: พ.ศ.; :param item_key:; :param text:
+    """
+    tk.check_access("oit_itas_explanation_update", context, data_dict)
+    org, fiscal_year, _ = _org_year_date(data_dict)
+    key = str(data_dict.get("item_key") or "")
+    if frameworks.item_for(key, fiscal_year) is None:
+        raise tk.ValidationError({"item_key": [f"ไม่มีรายการ {key} / Unknown item {key}"]})
+    row = model.Session.get(ItasExplanation, (org.id, fiscal_year, key)) or ItasExplanation(
+        owner_org=org.id, fiscal_year=fiscal_year, item_key=key)
+    row.text = str(data_dict.get("text") or "")
+    user = model.User.get(context.get("user") or "")
+    row.updated_by = user.id if user else None
+    model.Session.add(row)
+    model.repo.commit()
+    return {"item_key": key, "fiscal_year": fiscal_year, "text": row.text}

@@ -1,0 +1,59 @@
+"""The ITAS answer sheet of an organisation and fiscal year: one row per item
+with มี/ไม่มี, the landing-page URL and the agency's explanation."""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit.compliance import monitor
+from ckanext.oit.compliance.model import ItasExplanation
+
+HEADERS = {"th": ["ข้อ", "รายการ", "มี/ไม่มี", "URL", "คำอธิบายเพิ่มเติม"],
+           "en": ["Item", "Name", "Has / has not", "URL", "Explanation"]}
+
+
+def landing_url(org_name: str, fiscal_year: int, item_key: str) -> str:
+    return f"{tk.config.get('ckan.site_url').rstrip('/')}/oit/{org_name}/{fiscal_year}/{item_key}"
+
+
+def rows(org: model.Group, fiscal_year: int, as_of) -> list[dict[str, Any]]:
+    # The public's view: only what is published answers มี.
+    shown = monitor.show({"user": "", "ignore_auth": False}, {"id": org.id, "name": org.name}, fiscal_year, as_of)
+    texts = {e.item_key: e.text for e in model.Session.query(ItasExplanation)
+             .filter_by(owner_org=org.id, fiscal_year=fiscal_year)}
+    result = []
+    for item in shown["items"]:
+        has = any(p["status"] == monitor.PUBLISHED for p in item["periods"])
+        result.append({"code": item["code"], "key": item["key"], "name": item["name"]["th"],
+                       "name_en": item["name"]["en"], "has": has, "answer": "มี" if has else "ไม่มี",
+                       "url": landing_url(org.name, fiscal_year, item["key"]),
+                       "explanation": texts.get(item["key"], "")})
+    return result
+
+
+def as_table(sheet: list[dict[str, Any]], lang: str = "th") -> list[list[Any]]:
+    return [HEADERS["en" if lang.startswith("en") else "th"]] + [
+        [r["code"], r["name"], r["answer"], r["url"], r["explanation"]] for r in sheet]
+
+
+def as_csv(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
+    out = io.StringIO()
+    out.write("\ufeff")
+    csv.writer(out).writerows(as_table(sheet, lang))
+    return out.getvalue().encode("utf-8")
+
+
+def as_xlsx(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    page = book.create_sheet("ITAS")
+    for row in as_table(sheet, lang):
+        page.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

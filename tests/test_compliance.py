@@ -6,6 +6,7 @@ from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
 
+from test_notifications import mail_queue, mailbox, smtp  # noqa: F401  (fixtures)
 from workflow_fixtures import office  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -108,3 +109,25 @@ def test_the_itas_export_of_the_demo_agency(app, cli):
     assert len(lines) == 1 + len(edition["items"]) and "อยู่ระหว่างปรับปรุง" in lines[1]
     assert app.get(f"/oit/{org}/2569/itas.xlsx").status_code == 200
     assert "อยู่ระหว่างปรับปรุง" in app.get(f"/oit/{org}/2569/itas.html").body
+
+
+@freeze_time("2026-03-15")
+def test_remind_sends_the_digest_once(office, cli, mail_queue, mailbox):
+    from ckan.cli.cli import ckan as ckan_command
+    from test_notifications import run_jobs
+
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    first = cli.invoke(ckan_command, ["oit", "remind"])
+    assert first.exit_code == 0, first.output
+    run_jobs()
+    ours = [m for m in mailbox.mails if office.org["title"] in m.subject]
+    assert sorted(m.to[0] for m in ours) == sorted(
+        [office.users["editor"]["email"], office.users["admin"]["email"]])
+    body = ours[0].body
+    assert "เกินกำหนด" in body and "พฤศจิกายน 2568" in body and "ตุลาคม 2568" not in body.split("\n")[1]
+
+    again = cli.invoke(ckan_command, ["oit", "remind"])
+    assert again.exit_code == 0 and "0 organisation(s) reminded" in again.output
+    run_jobs()
+    assert len([m for m in mailbox.mails if office.org["title"] in m.subject]) == len(ours)

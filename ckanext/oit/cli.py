@@ -34,4 +34,21 @@ def worker(burst: bool, queues: tuple[str, ...]) -> None:
     run_worker(queues, burst=burst)
 
 
+@oit.command("remind")
+@click.option("--as-of", help="The day to judge by (YYYY-MM-DD); today by default.")
+@click.option("--days-ahead", default=7, show_default=True, help="Items due within this many days.")
+def remind(as_of: str | None, days_ahead: int) -> None:
+    """E-mail each organisation's editors and admins its overdue and soon-due
+    items (for cron); an item and period is never reminded twice."""
+    import datetime
+
+    from ckanext.oit.compliance.reminders import remind as send
+
+    day = datetime.date.fromisoformat(as_of) if as_of else None
+    lines = send(day, days_ahead)
+    for line in lines:
+        click.echo(line)
+    click.echo(f"{len(lines)} organisation(s) reminded")
+
+
 oit.add_command(audit)

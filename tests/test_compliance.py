@@ -131,3 +131,43 @@ def test_remind_sends_the_digest_once(office, cli, mail_queue, mailbox):
     assert again.exit_code == 0 and "0 organisation(s) reminded" in again.output
     run_jobs()
     assert len([m for m in mailbox.mails if office.org["title"] in m.subject]) == len(ours)
+
+
+@freeze_time("2026-03-15")
+def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private_status():
+    from ckan.tests import factories
+
+    supervisor, editor_a, editor_b = factories.User(), factories.User(), factories.User()
+    parent = factories.Organization(name="obec-area", users=[{"name": supervisor["name"], "capacity": "admin"}])
+    child_a = factories.Organization(name="pesao-a", users=[{"name": editor_a["name"], "capacity": "editor"}])
+    child_b = factories.Organization(name="pesao-b", users=[{"name": editor_b["name"], "capacity": "editor"}])
+    sysadmin = factories.Sysadmin()
+    for child in (child_a, child_b):
+        tk.get_action("oit_organization_parent_set")({"user": sysadmin["name"]}, {"id": child["name"], "parent": "obec-area"})
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_organization_parent_set")({"user": editor_a["name"]}, {"id": "pesao-a", "parent": "obec-area"})
+
+    context = {"user": sysadmin["name"]}
+    plan = tk.get_action("package_create")(context, {"type": "oit-procurement", "owner_org": child_a["id"],
+                                                     "item_key": "procurement-plan", "fiscal_year": "2569"})
+    tk.get_action("oit_submit")(context, {"id": plan["id"]})                 # pending in A
+    for owner in (child_a, child_b):
+        monthly = tk.get_action("package_create")(context, {
+            "type": "oit-procurement", "owner_org": owner["id"], "item_key": "procurement-monthly-summary",
+            "fiscal_year": "2569", "period": "2025-10"})
+        tk.get_action("oit_submit")(context, {"id": monthly["id"]})
+        tk.get_action("oit_approve")(context, {"id": monthly["id"]})
+
+    result = tk.get_action("oit_compliance_rollup")({"user": supervisor["name"]}, {"id": "obec-area"})
+    assert {c["organization"] for c in result["children"]} == {"pesao-a", "pesao-b"}
+    assert all(c["published"] == 1 for c in result["children"])
+    a = next(c for c in result["children"] if c["organization"] == "pesao-a")
+    assert a["statuses"].get("pending") == 1                                # the supervisor sees A's private work
+    assert result["published"] == 2 and result["due"] > 2
+
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_compliance_rollup")({"user": editor_b["name"]}, {"id": "obec-area"})
+    seen_by_b = tk.get_action("oit_compliance_show")({"user": editor_b["name"]}, {"id": "pesao-a"})
+    assert periods(seen_by_b, "procurement-plan")["year"]["status"] == "overdue"  # not "pending"
+    seen_by_a = tk.get_action("oit_compliance_show")({"user": editor_a["name"]}, {"id": "pesao-a"})
+    assert periods(seen_by_a, "procurement-plan")["year"]["status"] == "pending"

@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, disclosure, frameworks, thai_calendar
-from ckanext.oit.compliance import itas, monitor
+from ckanext.oit.compliance import itas, monitor, rollup
 from ckanext.oit.compliance.model import ItasExplanation
 from ckanext.oit.records import search as records_search
 from ckanext.oit.records import tables
@@ -23,7 +23,8 @@ __all__ = [
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
     "oit_table_schema_list", "oit_table_schema_show", "oit_records_search",
-    "oit_compliance_show", "oit_itas_export", "oit_itas_explanation_update",
+    "oit_compliance_show", "oit_compliance_rollup", "oit_itas_export", "oit_itas_explanation_update",
+    "oit_organization_parent_set",
 ]
 
 
@@ -329,3 +330,28 @@ def oit_itas_explanation_update(context, data_dict):
     model.Session.add(row)
     model.repo.commit()
     return {"item_key": key, "fiscal_year": fiscal_year, "text": row.text}
+
+
+@tk.side_effect_free
+def oit_compliance_rollup(context, data_dict):
+    """The compliance of every organisation below a parent, weakest first
+    (for the parent's admins, the supervisors).
+
+    :param id: the parent organisation; :param fiscal_year: (optional); :param as_of: (optional)
+    """
+    tk.check_access("oit_compliance_rollup", context, data_dict)
+    org, fiscal_year, as_of = _org_year_date(data_dict)
+    return rollup.rollup({"user": context.get("user"), "ignore_auth": False}, org, fiscal_year, as_of)
+
+
+def oit_organization_parent_set(context, data_dict):
+    """Place an organisation under a parent organisation (sysadmins).
+
+    :param id: the organisation; :param parent: the parent organisation
+    """
+    tk.check_access("oit_organization_parent_set", context, data_dict)
+    child, parent = model.Group.get(str(data_dict.get("id") or "")), model.Group.get(str(data_dict.get("parent") or ""))
+    if child is None or parent is None or child.id == parent.id:
+        raise tk.ValidationError({"parent": ["ระบุหน่วยงานและหน่วยงานแม่ที่ต่างกัน / Give two different organisations"]})
+    rollup.set_parent(child, parent)
+    return {"id": child.name, "parent": parent.name}

@@ -13,7 +13,8 @@ __all__ = [
     "oit_submit", "oit_approve", "oit_return", "oit_withdraw",
     "oit_change_request_list", "oit_change_request_show", "oit_audit_list",
     "oit_table_schema_list", "oit_table_schema_show", "oit_records_search",
-    "oit_compliance_show", "oit_itas_export", "oit_itas_explanation_update",
+    "oit_compliance_show", "oit_compliance_rollup", "oit_itas_export", "oit_itas_explanation_update",
+    "oit_organization_parent_set",
 ]
 
 
@@ -113,3 +114,11 @@ def oit_itas_export(context, data_dict):
 
 def oit_itas_explanation_update(context, data_dict):
     return _role_in_org(context, data_dict.get("id"), "admin")
+
+
+def oit_compliance_rollup(context, data_dict):
+    return _role_in_org(context, data_dict.get("id"), "admin")
+
+
+def oit_organization_parent_set(context, data_dict):
+    return {"success": False, "msg": "เฉพาะผู้ดูแลระบบ / Sysadmins only"}

@@ -171,3 +171,19 @@ def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private
     assert periods(seen_by_b, "procurement-plan")["year"]["status"] == "overdue"  # not "pending"
     seen_by_a = tk.get_action("oit_compliance_show")({"user": editor_a["name"]}, {"id": "pesao-a"})
     assert periods(seen_by_a, "procurement-plan")["year"]["status"] == "pending"
+
+
+def test_the_dashboards_put_the_overdue_first(office, app):  # API tokens refuse a frozen clock
+    from ckan.tests import factories
+
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    headers = {"Authorization": factories.APIToken(user=office.users["admin"]["name"])["token"]}
+    when = {"as_of": "2026-03-15", "fiscal_year": "2569"}
+    page = app.get(f"/organization/{office.org['name']}/oit-compliance", headers=headers, query_string=when)
+    assert page.status_code == 200
+    body = page.body
+    assert "เกินกำหนด" in body and body.index("oit-late") < body.index("oit-progress")
+    sysadmin = {"Authorization": factories.APIToken(user=office.users["sysadmin"]["name"])["token"]}
+    assert app.get(f"/organization/{office.org['name']}/oit-rollup", headers=sysadmin).status_code == 200
+    assert app.get(f"/organization/{office.org['name']}/oit-rollup").status_code == 403

@@ -51,3 +51,46 @@ def itas_sheet(org: str, fiscal_year: int, fmt: str):
         return tk.render("oit/compliance/itas.html", {
             "organization": model.Group.get(org), "fiscal_year": fiscal_year, "rows": sheet["rows"]})
     return tk.abort(404)
+
+
+def _user() -> str:
+    return tk.current_user.name if tk.current_user.is_authenticated else ""
+
+
+def _overdue_first(shown: dict) -> list[dict]:
+    late = []
+    for item in shown["items"]:
+        for period in item["periods"]:
+            if period["status"] in ("overdue", "missing", "returned"):
+                late.append({"item": item, "period": period})
+    order = {"overdue": 0, "returned": 1, "missing": 2}
+    return sorted(late, key=lambda e: (order[e["period"]["status"]], e["period"]["due"]))
+
+
+@compliance.route("/organization/<id>/oit-compliance")
+def dashboard(id: str):
+    args = tk.request.args
+    try:
+        shown = tk.get_action("oit_compliance_show")({"user": _user()}, {
+            "id": id, "fiscal_year": args.get("fiscal_year"), "as_of": args.get("as_of")})
+    except tk.ObjectNotFound:
+        return tk.abort(404)
+    except tk.ValidationError as error:
+        return tk.abort(400, str(error.error_dict))
+    from ckanext.oit.compliance.rollup import summary
+    return tk.render("oit/compliance/dashboard.html", {
+        "organization": model.Group.get(id), "shown": shown, "summary": summary(shown),
+        "late": _overdue_first(shown), "edition": frameworks.edition(shown["edition"])})
+
+
+@compliance.route("/organization/<id>/oit-rollup")
+def rollup_dashboard(id: str):
+    args = tk.request.args
+    try:
+        result = tk.get_action("oit_compliance_rollup")({"user": _user()}, {
+            "id": id, "fiscal_year": args.get("fiscal_year"), "as_of": args.get("as_of")})
+    except tk.ObjectNotFound:
+        return tk.abort(404)
+    except tk.NotAuthorized:
+        return tk.abort(403)
+    return tk.render("oit/compliance/rollup.html", {"organization": model.Group.get(id), "result": result})

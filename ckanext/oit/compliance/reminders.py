@@ -9,7 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import thai_calendar
+from ckanext.oit import disclosure, thai_calendar
 from ckanext.oit.compliance import monitor
 from ckanext.oit.compliance.model import ReminderSent
 from ckanext.oit.notifications import retry_policy
@@ -31,7 +31,7 @@ def _recipients(org_id: str) -> list[model.User]:
             .all())
 
 
-def _body(org: model.Group, lines: list[tuple[str, str, str, str]]) -> str:
+def _body(org: model.Group, lines: list[tuple[str, str, str, str, str]]) -> str:
     th = "\n".join(f"- {code} {name}: {period} ({state}, กำหนด {due})" for code, name, period, state, due in lines)
     return (f"รายการข้อมูล OIT ของ {org.title} ที่เกินกำหนดหรือใกล้ถึงกำหนด:\n{th}\n\n"
             f"OIT items of {org.title} that are overdue or due soon are listed above "
@@ -56,8 +56,7 @@ def remind(as_of: datetime.date | None = None, days_ahead: int = 7) -> list[str]
                 key = (org.id, item["key"], period["fiscal_year"], period["period"])
                 if model.Session.get(ReminderSent, key) is not None:
                     continue
-                label = tk.h.oit_period_label(period["period"], period["fiscal_year"]) \
-                    if hasattr(tk.h, "oit_period_label") else period["period"]
+                label = disclosure.period_label(period["period"], period["fiscal_year"])
                 due = thai_calendar.format_date(datetime.date.fromisoformat(period["due"]), "short")
                 lines.append((item["code"], item["name"]["th"], label,
                               "เกินกำหนด" if overdue else "ใกล้ถึงกำหนด", due))

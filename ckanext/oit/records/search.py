@@ -6,6 +6,8 @@ decided by CKAN's own permission labels: the public sees published ones only.
 """
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -83,7 +85,7 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
             + (" WHERE " + " AND ".join(where) if where else ""))
     union = " UNION ALL ".join(selects)
     order = "_fiscal_year, _period, _dataset" + (", item_number" if "item_number" in columns else "")
-    from ckanext.datastore.backend.postgres import get_read_engine
+    from ckanext.datastore.backend.postgres import get_read_engine  # only with the datastore plugin
 
     with get_read_engine().connect() as connection:
         count = connection.execute(sa.text(f"SELECT count(*) FROM ({union}) AS every"), params).scalar()
@@ -95,8 +97,6 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
 
 
 def _json_ready(row: dict[str, Any]) -> dict[str, Any]:
-    from decimal import Decimal
-    import datetime
     for key, value in row.items():
         if isinstance(value, Decimal):
             row[key] = float(value)

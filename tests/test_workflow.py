@@ -181,6 +181,8 @@ def test_the_change_request_page_shows_before_and_after(office, app):
     assert page.status_code == 200
     assert "<ins>คำอธิบายฉบับใหม่</ins>" in page.body
     assert 'id="oit-approve"' in page.body
+    history = app.get(f"/oit-procurement/{published['name']}", headers=_token(office.users["admin"])).body
+    assert "ขอแก้ไขข้อมูลที่เผยแพร่แล้ว" in history and "อนุมัติ" in history  # the history in Thai
     assert app.get(f"/oit/change-request/{request['id']}").status_code == 403
     assert app.get(f"/oit/change-request/{request['id']}",
                    headers=_token(office.users["other_admin"])).status_code == 403

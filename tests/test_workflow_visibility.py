@@ -25,15 +25,7 @@ def prepared(office, state):
                           url="", upload=upload)
     office.act("editor", "datastore_create", resource_id=resource["id"], force=True,
                fields=[{"id": "งาน", "type": "text"}], records=[{"งาน": "กระดาษ"}])
-    if state != "draft":
-        office.act("editor", "oit_submit", id=dataset["id"])
-        if state == "returned":
-            office.act("admin", "oit_return", id=dataset["id"], comment="แก้")
-        elif state in ("published", "withdrawn"):
-            office.act("admin", "oit_approve", id=dataset["id"])
-            if state == "withdrawn":
-                office.act("admin", "oit_withdraw", id=dataset["id"], comment="ถอน")
-    return tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]}), resource
+    return office.move(dataset["id"], state), resource
 
 
 def outsider_contexts(office):

@@ -8,13 +8,13 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
 from ckanext.oit.workflow.helpers import (
-    oit_audit_history, oit_open_change_request, oit_package_dict, oit_status_label, oit_user_name,
+    oit_audit_action_label, oit_audit_history, oit_open_change_request, oit_package_dict, oit_status_label, oit_user_name,
     oit_workflow_actions,
 )
 
 __all__ = [
     "oit_status_label", "oit_workflow_actions", "oit_open_change_request", "oit_audit_history",
-    "oit_user_name", "oit_package_dict",
+    "oit_user_name", "oit_package_dict", "oit_audit_action_label",
     "oit_lang_text", "oit_item_choices", "oit_item_label", "oit_fiscal_year_label",
     "oit_period_label", "oit_format_date", "oit_format_amount", "oit_dataset_type_label",
 ]

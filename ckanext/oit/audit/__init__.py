@@ -27,6 +27,7 @@ from ckanext.oit import thai_calendar
 # The submodule is named `model`: importing it binds `model` in this package,
 # hence `ckan_model` for CKAN's.
 from ckanext.oit.audit.model import CONTENT_FIELDS, AuditEvent, audit_event_table
+from ckanext.oit.workflow.states import LABELS as _STATE_NAMES
 
 __all__ = [
     "AuditEvent",
@@ -238,12 +239,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "en": ("Time", "Actor", "Action", "From", "To", "Comment", "Dataset ID", "Changes"),
 }
 
+# The workflow's own names of its states.
 STATE_LABELS: dict[str, dict[str, str]] = {
-    "draft": {"th": "ฉบับร่าง", "en": "Draft"},
-    "pending": {"th": "รออนุมัติ", "en": "Pending approval"},
-    "returned": {"th": "ส่งกลับแก้ไข", "en": "Returned for changes"},
-    "published": {"th": "เผยแพร่แล้ว", "en": "Published"},
-    "withdrawn": {"th": "ถอนการเผยแพร่", "en": "Withdrawn"},
+    code: {"th": th, "en": en} for code, (th, en) in _STATE_NAMES.items()
 }
 
 # Names for action codes; a code not listed is shown as it is. The workflow

@@ -57,6 +57,11 @@ def _user() -> str:
     return tk.current_user.name if tk.current_user.is_authenticated else ""
 
 
+def _when(id: str) -> dict:
+    args = tk.request.args
+    return {"id": id, "fiscal_year": args.get("fiscal_year"), "as_of": args.get("as_of")}
+
+
 def _overdue_first(shown: dict) -> list[dict]:
     late = []
     for item in shown["items"]:
@@ -69,10 +74,8 @@ def _overdue_first(shown: dict) -> list[dict]:
 
 @compliance.route("/organization/<id>/oit-compliance")
 def dashboard(id: str):
-    args = tk.request.args
     try:
-        shown = tk.get_action("oit_compliance_show")({"user": _user()}, {
-            "id": id, "fiscal_year": args.get("fiscal_year"), "as_of": args.get("as_of")})
+        shown = tk.get_action("oit_compliance_show")({"user": _user()}, _when(id))
     except tk.ObjectNotFound:
         return tk.abort(404)
     except tk.ValidationError as error:
@@ -85,10 +88,8 @@ def dashboard(id: str):
 
 @compliance.route("/organization/<id>/oit-rollup")
 def rollup_dashboard(id: str):
-    args = tk.request.args
     try:
-        result = tk.get_action("oit_compliance_rollup")({"user": _user()}, {
-            "id": id, "fiscal_year": args.get("fiscal_year"), "as_of": args.get("as_of")})
+        result = tk.get_action("oit_compliance_rollup")({"user": _user()}, _when(id))
     except tk.ObjectNotFound:
         return tk.abort(404)
     except tk.NotAuthorized:

@@ -60,15 +60,11 @@ def oit_submit(context, data_dict):
 
 
 def oit_approve(context, data_dict):
+    """The director's decisions (approve, return, withdraw): organisation admins."""
     return _role_in_dataset(context, data_dict.get("id"), "admin")
 
 
-def oit_return(context, data_dict):
-    return _role_in_dataset(context, data_dict.get("id"), "admin")
-
-
-def oit_withdraw(context, data_dict):
-    return _role_in_dataset(context, data_dict.get("id"), "admin")
+oit_return = oit_withdraw = oit_approve
 
 
 def oit_change_request_list(context, data_dict):

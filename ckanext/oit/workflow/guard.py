@@ -191,6 +191,15 @@ resource_update = _resource_guard("resource_update")
 resource_delete = _resource_guard("resource_delete")
 
 
+def _published_oit_package(resource_id: Any) -> model.Package | None:
+    """The dataset of a resource, if it is a published OIT dataset."""
+    resource = model.Resource.get(str(resource_id or ""))
+    package = resource.package if resource is not None else None
+    if package is not None and is_oit(package) and status_of(package) == PUBLISHED:
+        return package
+    return None
+
+
 def _view_guard(action: str) -> Action:
     """Views of a published dataset are its public face: the director's to change."""
     def guard(original: Action, context, data_dict):
@@ -202,10 +211,8 @@ def _view_guard(action: str) -> Action:
             if not resource_id and data_dict.get("order"):
                 view = model.ResourceView.get(str(data_dict["order"][0]))
                 resource_id = view.resource_id if view is not None else None
-            resource = model.Resource.get(str(resource_id or ""))
-            package = resource.package if resource is not None else None
-            if package is not None and is_oit(package) and status_of(package) == PUBLISHED \
-                    and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
+            package = _published_oit_package(resource_id)
+            if package is not None and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
                 _deny("มุมมองของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนได้โดยผู้อำนวยการเท่านั้น",
                       "Only the director changes the views of a published dataset")
         return original(context, data_dict)
@@ -226,10 +233,8 @@ def _datastore_guard(action: str) -> Action:
     (the records loader runs in the workflow's name)."""
     def guard(original: Action, context, data_dict):
         if not context.get("oit_workflow"):
-            resource = model.Resource.get(str(data_dict.get("resource_id") or data_dict.get("id") or ""))
-            package = resource.package if resource is not None else None
-            if package is not None and is_oit(package) and status_of(package) == PUBLISHED \
-                    and role_of(context.get("user"), package) != "sysadmin":
+            package = _published_oit_package(data_dict.get("resource_id") or data_dict.get("id"))
+            if package is not None and role_of(context.get("user"), package) != "sysadmin":
                 _deny("ข้อมูลในตารางของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนโดยตรงไม่ได้",
                       "The table rows of a published dataset cannot be changed directly")
         return original(context, data_dict)

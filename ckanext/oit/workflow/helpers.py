@@ -55,3 +55,11 @@ def oit_user_name(user_id: str | None) -> str:
 
 def oit_package_dict(package_id: str) -> dict[str, Any]:
     return tk.get_action("package_show")({"user": _user()}, {"id": package_id})
+
+
+def oit_audit_action_label(code: str | None) -> str:
+    """The name of an audit event's action, in the page's language."""
+    from ckanext.oit import audit
+    from ckanext.oit.helpers import oit_lang_text
+    names = audit.ACTION_LABELS.get(code or "")
+    return oit_lang_text(names["th"], names["en"]) if names else (code or "")

@@ -42,4 +42,4 @@ bench: setup
 	.venv/bin/python bench/solr_thai_recall.py
 
 clean: stop
-	rm -rf .run .venv ckan.ini test.ini
+	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv ckan.ini test.ini

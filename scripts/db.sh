@@ -8,7 +8,7 @@ ini="${1:-ckan.ini}"
 ckan=("$OIT_VENV/bin/ckan" -c "$ini")
 
 # Read/write rights of the DataStore users, as CKAN's datastore plugin wants them.
-stamp="$OIT_RUN/pg/datastore-permissions.$(basename "$ini")"
+stamp="$(bash "$OIT_ROOT/scripts/pg.sh" dir)/datastore-permissions.$(basename "$ini")"
 if [ ! -e "$stamp" ]; then
     say "setting DataStore permissions for $ini"
     "${ckan[@]}" datastore set-permissions 2>>"$OIT_LOG/db.log" | bash "$OIT_ROOT/scripts/pg.sh" psql -d postgres >>"$OIT_LOG/db.log" 2>&1 \

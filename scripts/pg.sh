@@ -7,7 +7,20 @@ set -euo pipefail
 source "$(dirname "$0")/env.sh"
 
 PGBIN="${OIT_PGBIN:-/usr/lib/postgresql/15/bin}"
+# As root, PostgreSQL runs as the postgres user, which must be able to enter
+# its folder. A checkout inside a private folder (mktemp -d is 0700) is not
+# reachable, so the cluster then lives in a folder of its own, named after
+# the checkout, under /var/tmp.
 PGDIR="$OIT_RUN/pg"
+PGLOG="$OIT_LOG/postgresql.log"
+if [ "$(id -u)" = 0 ]; then
+    mkdir -p "$PGDIR"
+    if ! runuser -u postgres -- test -x "$PGDIR" 2>/dev/null || ! runuser -u postgres -- test -x "$OIT_LOG" 2>/dev/null; then
+        PGDIR="/var/tmp/oit-pg-$(printf '%s' "$OIT_ROOT" | sha1sum | cut -c1-12)"
+        PGLOG="$PGDIR/postgresql.log"
+        mkdir -p "$PGDIR" && chown postgres: "$PGDIR"
+    fi
+fi
 PGDATA="$PGDIR/data"
 PGSOCK="$PGDIR/sock"
 PIDFILE="$PGDATA/postmaster.pid"
@@ -63,14 +76,14 @@ start() {
     else
         say "starting PostgreSQL on $OIT_HOST:$OIT_PG_PORT"
         [ "$(id -u)" = 0 ] && chown postgres: "$OIT_LOG" 2>/dev/null || true
-        touch "$OIT_LOG/postgresql.log"; [ "$(id -u)" = 0 ] && chown postgres: "$OIT_LOG/postgresql.log"
-        as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -l "$OIT_LOG/postgresql.log" -w -t 60 \
+        touch "$PGLOG"; [ "$(id -u)" = 0 ] && chown postgres: "$PGLOG"
+        as_owner "$PGBIN/pg_ctl" -D "$PGDATA" -l "$PGLOG" -w -t 60 \
             -o "-p $OIT_PG_PORT -c listen_addresses=$OIT_HOST -c unix_socket_directories=$PGSOCK -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
             start >/dev/null \
-            || { tail -20 "$OIT_LOG/postgresql.log"; die "PostgreSQL did not start (log: $OIT_LOG/postgresql.log)"; }
+            || { tail -20 "$PGLOG"; die "PostgreSQL did not start (log: $PGLOG)"; }
     fi
     for _ in $(seq 1 60); do running && break; sleep 0.5; done
-    running || die "PostgreSQL is not answering on $OIT_HOST:$OIT_PG_PORT (log: $OIT_LOG/postgresql.log)"
+    running || die "PostgreSQL is not answering on $OIT_HOST:$OIT_PG_PORT (log: $PGLOG)"
     create_roles_and_dbs
 }
 
@@ -86,5 +99,6 @@ case "${1:-}" in
     stop) stop ;;
     status) if running; then echo "postgresql: running on $OIT_HOST:$OIT_PG_PORT"; else echo "postgresql: stopped"; exit 1; fi ;;
     psql) shift; psql_su "$@" ;;
-    *) echo "usage: $0 start|stop|status|psql" >&2; exit 2 ;;
+    dir) echo "$PGDIR" ;;
+    *) echo "usage: $0 start|stop|status|psql|dir" >&2; exit 2 ;;
 esac

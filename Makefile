@@ -5,7 +5,7 @@ SHELL := /bin/bash
 S := scripts
 PYTEST_ARGS ?=
 
-.PHONY: help run test stop status services setup demo worker bench clean
+.PHONY: help run test stop status services setup demo worker bench screenshots clean
 
 help:
 	@echo "make run      set up everything and serve the portal on http://127.0.0.1:5000"
@@ -13,12 +13,14 @@ help:
 	@echo "make stop     stop every process we started (portal, worker, Solr, Redis, PostgreSQL)"
 	@echo "make status   which services run"
 	@echo "make bench    the benchmarks in bench/"
+	@echo "make screenshots  PNGs of the main pages in Thai and English (.run/screenshots/)"
 	@echo "make clean    stop and delete .run/ (databases, index, logs) and .venv/"
 
 # Installs what is missing, starts the services, writes the ini files.
 setup:
 	@bash $(S)/bootstrap.sh
 	@bash $(S)/venv.sh
+	@bash $(S)/node.sh
 	@bash $(S)/services.sh start
 	@bash $(S)/config.sh
 
@@ -40,6 +42,13 @@ status:
 
 bench: setup
 	.venv/bin/python bench/solr_thai_recall.py
+	.venv/bin/python bench/search_quality.py
+
+# PNGs of the main pages in Thai and English, into .run/screenshots/ (scripts/screenshots.py)
+screenshots: setup
+	@bash $(S)/db.sh ckan.ini
+	@.venv/bin/ckan -c ckan.ini oit demo
+	.venv/bin/python $(S)/screenshots.py
 
 clean: stop
-	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv ckan.ini test.ini
+	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv ckan.ini test.ini tests/a11y/node_modules

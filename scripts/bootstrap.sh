@@ -18,6 +18,9 @@ command -v runuser >/dev/null || need+=(util-linux)
 command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 [ -d /usr/share/fonts/truetype/tlwg ] || need+=(fonts-thai-tlwg)
+# the accessibility test injects axe-core, an npm package (scripts/node.sh)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 
 [ ${#need[@]} -eq 0 ] && exit 0
 

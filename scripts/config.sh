@@ -23,3 +23,11 @@ if [ ! -s ckan.ini ]; then
 fi
 render config/ckan.ini.in >"$OIT_RUN/ckan-overrides.ini"
 "$OIT_VENV/bin/ckan" config-tool ckan.ini -f "$OIT_RUN/ckan-overrides.ini" >/dev/null
+
+# The Thai catalogue: ckanext/oit/i18n/*/LC_MESSAGES/ckanext-oit.po is the source; the
+# .mo beside it is committed (the package ships it) and rebuilt here when the .po is newer.
+for po in ckanext/oit/i18n/*/LC_MESSAGES/ckanext-oit.po; do
+    [ "$po" -nt "${po%.po}.mo" ] || continue
+    say "compiling $po"
+    PYTHONWARNINGS=ignore "$OIT_VENV/bin/pybabel" -q compile -i "$po" -o "${po%.po}.mo" || die "cannot compile $po"
+done

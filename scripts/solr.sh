@@ -2,7 +2,8 @@
 # Apache Solr 9 for CKAN, on 127.0.0.1:$OIT_SOLR_PORT (default 8986), with four cores:
 #   ckan        development (CKAN's schema + Thai fields title_th, text_th)
 #   ckan-test   the test suite (same schema)
-#   ckan-bench  the search benchmark, bench/solr_thai_recall.py (same schema)
+#   ckan-bench  the search benchmarks in bench/ (same schema plus the Thai analyses
+#               that are not shipped, for bench/search_quality.py)
 #   ckan-stock  CKAN's unmodified schema, the benchmark's baseline
 #
 #   scripts/solr.sh build     build the launcher (Maven; skipped when up to date)
@@ -77,6 +78,7 @@ render_home() {
         mkdir -p "$dir/conf"
         mode=()
         [ "$core" = ckan-stock ] && mode=(--stock)
+        [ "$core" = ckan-bench ] && mode=(--bench)
         changed="$("$py" "$SOLR_CONF_SRC/make_schema.py" "${mode[@]}" "$dir/conf")" ||
             die "config/solr/make_schema.py failed for core $core"
         install_if_changed "$SOLR_CONF_SRC/solrconfig.xml" "$dir/conf/solrconfig.xml"
@@ -86,6 +88,20 @@ render_home() {
         if [ "$wipe" = 1 ] && grep -qx schema.xml <<<"$changed" && [ -d "$dir/data" ]; then
             say "schema of core $core changed: its index was wiped" \
                 "(for the dev core: ckan search-index rebuild)"
+            rm -rf "$dir/data"
+        fi
+    done
+    # Cores made at runtime by scripts/test-env.sh (ckan-test-NAME) follow ckan-test's conf.
+    for dir in "$root"/ckan-test-*; do
+        [ -f "$dir/core.properties" ] || continue
+        changed=""
+        for file in "$root/ckan-test/conf"/*; do
+            if ! cmp -s "$file" "$dir/conf/${file##*/}"; then
+                cp "$file" "$dir/conf/" && changed+="${file##*/} "
+            fi
+        done
+        if [ "$wipe" = 1 ] && [[ " $changed" == *" schema.xml "* ]] && [ -d "$dir/data" ]; then
+            say "schema of core ${dir##*/} changed: its index was wiped"
             rm -rf "$dir/data"
         fi
     done

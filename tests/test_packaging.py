@@ -50,4 +50,5 @@ def test_schemas_are_in_a_built_wheel(tmp_path):
     assert expected and expected <= set(names)
     assert "ckanext/oit/plugin.py" in names
     assert "ckanext/oit/config_declaration.yaml" in names
+    assert "ckanext/oit/i18n/th/LC_MESSAGES/ckanext-oit.mo" in names  # the Thai catalogue
     assert not any(n.startswith("ckanext/__init__") for n in names)  # namespace package

@@ -5,6 +5,7 @@ import click
 
 from ckanext.oit import demo
 from ckanext.oit.audit.cli import audit
+from ckanext.oit.channels.cli import channels
 
 __all__ = ["oit"]
 
@@ -52,3 +53,4 @@ def remind(as_of: str | None, days_ahead: int) -> None:
 
 
 oit.add_command(audit)
+oit.add_command(channels)

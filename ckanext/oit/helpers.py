@@ -7,6 +7,11 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
+from ckanext.oit.i18n_dates import (
+    as_display_time, localised_nice_date, oit_format_datetime, oit_is_thai, render_datetime,
+)
+from ckanext.oit.i18n_labels import humanize_entity_type, oit_activity_type_label, oit_resource_items
+from ckanext.oit.portal.home import oit_portal_home
 from ckanext.oit.workflow.helpers import (
     oit_audit_action_label, oit_audit_history, oit_open_change_request, oit_package_dict, oit_status_label, oit_user_name,
     oit_workflow_actions,
@@ -17,6 +22,12 @@ __all__ = [
     "oit_user_name", "oit_package_dict", "oit_audit_action_label",
     "oit_lang_text", "oit_item_choices", "oit_item_label", "oit_fiscal_year_label",
     "oit_period_label", "oit_format_date", "oit_format_amount", "oit_dataset_type_label",
+    # พ.ศ. dates in Thai mode: CKAN's date helpers chained, and ours
+    "render_datetime", "localised_nice_date", "oit_format_datetime", "oit_is_thai",
+    # names CKAN makes from machine names, in the page's language
+    "humanize_entity_type", "oit_resource_items", "oit_activity_type_label",
+    # the public portal
+    "oit_portal_home",
 ]
 
 
@@ -78,7 +89,8 @@ def oit_format_date(value: Any, style: str = "long") -> str:
         parsed = value if isinstance(value, (date, datetime)) else datetime.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    day = parsed.date() if isinstance(parsed, datetime) else parsed
+    # a moment is stored in UTC: its day is the one in the display time zone (Bangkok)
+    day = as_display_time(parsed).date() if isinstance(parsed, datetime) else parsed
     return thai_calendar.format_date(day, style, _lang())
 
 

@@ -5,8 +5,10 @@ from typing import Any
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.oit import dataset_types, frameworks, search
+from ckanext.oit.channels import action as channels
 from ckanext.oit.logic import action
 from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard
@@ -18,18 +20,21 @@ from ckanext.oit.workflow import guard
 @tk.blanket.helpers
 @tk.blanket.config_declarations
 @tk.blanket.cli
-class OitPlugin(p.SingletonPlugin):
+class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.IActions)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    # ckanext/oit/i18n: Thai for CKAN's own strings that its catalogue leaves empty
+    p.implements(p.ITranslation)
 
     # IConfigurer
 
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "oit")  # ckanext/oit/assets/webassets.yml
 
     # IConfigurable: a broken edition or schema stops CKAN here, with its name.
 
@@ -45,6 +50,7 @@ class OitPlugin(p.SingletonPlugin):
 
     def get_actions(self) -> dict[str, Any]:
         actions = {name: getattr(action, name) for name in action.__all__}
+        actions.update(channels.actions())
         actions.update(guard.chained_actions(datastore=p.plugin_loaded("datastore")))
         return actions
 
@@ -62,6 +68,10 @@ class OitPlugin(p.SingletonPlugin):
     # IFacets
 
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
+        return search.add_facets(facets_dict)
+
+    def organization_facets(self, facets_dict: dict[str, Any], organization_type: str,
+                            package_type: str | None) -> dict[str, Any]:
         return search.add_facets(facets_dict)
 
     # IResourceController: uploaded tables become DataStore rows (by a job)

@@ -1,31 +1,47 @@
 """Dataset search: Thai query fields, OIT fields in the index, facets.
 
 The Solr schema (config/solr/make_schema.py) copies titles, descriptions, tags
-and text extras into ``title_th``/``text_th``, tokenised with Solr's Thai
-tokenizer; CKAN queries ``name title tags groups text`` unless told otherwise,
-so the query fields come from ``ckanext.oit.search.qf``. The OIT fields are
+and text extras into ``title_th``/``text_th`` (Thai words) and
+``title_bg``/``text_bg`` (character bigrams, for words inside compounds); CKAN
+queries ``name title tags groups text`` with dismax unless told otherwise, so
+the query fields and parser come from ``ckanext.oit.search.*``. The OIT fields are
 indexed as plain strings (CKAN's ``*`` dynamic field) so that they facet.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, helpers
 
-# facet field → (Thai title, English title)
+# facet field → (Thai title, English title), in the order the search page shows them
 FACETS = {
     "oit_category": ("หมวดข้อมูล OIT", "OIT category"),
     "item_key": ("รายการ OIT", "OIT item"),
     "fiscal_year": ("ปีงบประมาณ", "Fiscal year"),
+    "organization": ("หน่วยงาน", "Agency"),
+    "res_format": ("รูปแบบไฟล์", "Format"),
+    "tags": ("คำสำคัญ", "Tags"),
+    "license_id": ("สัญญาอนุญาต", "Licence"),
 }
+UNUSED_FACETS = ("groups",)  # OIT disclosures are not put in CKAN groups
+
+
+def query_params(option: Callable[[str], Any]) -> dict[str, str]:
+    """The Solr parameters of a Thai dataset search, from the config options
+    (bench/search_quality.py measures the same)."""
+    return {
+        "qf": option("ckanext.oit.search.qf"),
+        "defType": option("ckanext.oit.search.deftype"),
+    }
 
 
 def with_thai_query_fields(search_params: dict[str, Any]) -> dict[str, Any]:
-    # A caller that names its own query fields keeps them.
-    if not search_params.get("qf"):
-        search_params["qf"] = tk.config.get("ckanext.oit.search.qf")
+    # A caller that names its own query fields or parser keeps them.
+    for key, value in query_params(tk.config.get).items():
+        if value and not search_params.get(key):
+            search_params[key] = value
     return search_params
 
 
@@ -55,12 +71,23 @@ def with_oit_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
-    for field, (th, en) in FACETS.items():
-        facets_dict[field] = helpers.oit_lang_text(th, en)
-    return facets_dict
+    """Ours first, in order, with titles in the page's language; other
+    plugins' facets after them."""
+    ours = {field: helpers.oit_lang_text(th, en) for field, (th, en) in FACETS.items()}
+    rest = {k: v for k, v in facets_dict.items() if k not in ours and k not in UNUSED_FACETS}
+    return {**ours, **rest}
 
 
-def _display_name(field: str, value: str) -> str:
+def _licence_label(value: str) -> str | None:
+    preset = tk.h.scheming_get_preset("oit_gd_license") or {}
+    for choice in preset.get("choices") or []:
+        if choice.get("value") == value and isinstance(choice.get("label"), dict):
+            return helpers.oit_lang_text(choice["label"]["th"], choice["label"]["en"])
+    return None
+
+
+def _display_name(field: str, value: str) -> str | None:
+    """The label of a facet value, or None to keep CKAN's (organisation titles)."""
     if field == "item_key":
         item = frameworks.any_item(value)
         return helpers.oit_lang_text(item.name_th, item.name_en) if item else value
@@ -70,13 +97,21 @@ def _display_name(field: str, value: str) -> str:
         for edition in reversed(frameworks.editions()):
             category = edition.category(value)
             if category:
-                return f"{value} {helpers.oit_lang_text(category.name_th, category.name_en)}"
-    return value
+                # a no-break space: CKAN's facet list cuts labels at the last space
+                return f"{value}\u00a0{helpers.oit_lang_text(category.name_th, category.name_en)}"
+        return value
+    if field == "license_id":
+        return _licence_label(value)
+    if field == "res_format":
+        return value.upper()
+    return None
 
 
 def with_facet_labels(search_results: dict[str, Any]) -> dict[str, Any]:
     for field, facet in (search_results.get("search_facets") or {}).items():
         if field in FACETS:
             for item in facet.get("items", []):
-                item["display_name"] = _display_name(field, item["name"])
+                label = _display_name(field, item["name"])
+                if label:
+                    item["display_name"] = label
     return search_results

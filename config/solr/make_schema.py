@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Write the Solr schema of a ckanext-oit CKAN core.
 
-    make_schema.py [--stock] [--source SCHEMA] OUTDIR
+    make_schema.py [--stock | --bench] [--source SCHEMA] OUTDIR
 
 Reads the schema.xml that ships with the installed ``ckan`` package
 (``ckan/config/solr/schema.xml``) and writes to OUTDIR:
 
 * ``schema.xml``: with ``--stock`` CKAN's schema byte for byte (the baseline
   core of the search benchmark); by default CKAN's schema plus Thai search:
-  a field type ``text_th`` (Thai word segmentation), fields ``title_th``
-  (the title) and ``text_th`` (catch-all) of that type, and copyFields into
-  them from the text fields that hold Thai;
+  field types ``text_th`` (Thai words) and ``text_bg`` (character bigrams),
+  each with a field ``title_<x>`` (the title) and ``text_<x>`` (catch-all),
+  and copyFields into them from the text fields that hold Thai; ``--bench``
+  adds the analyses that are measured but not shipped (``text_icu``), for
+  the core ``ckan-bench`` of bench/search_quality.py;
 * every word list the schema refers to (``synonyms.txt``, ``protwords.txt``,
   ...), as a list of our own with no entries.
 
@@ -47,13 +49,19 @@ TEXT_TH_SOURCES = (
     "maintainer",
 )
 
-FIELD_TYPE = """
-    <!-- ckanext-oit: Thai text. Thai is written without spaces between words,
-         so the whitespace-based types above index a whole Thai phrase as one
-         token. ThaiTokenizer segments words with the JDK's dictionary-based
-         BreakIterator (same analysis at index and query time). With
-         autoGeneratePhraseQueries a query word that splits into several tokens
-         (จัดซื้อ: จัด ซื้อ) must match them next to each other, in order. -->
+# Thai analyses. Each is a field type plus two fields of that type filled by
+# copyFields: title_<suffix> (the title alone, boosted like "title") and
+# text_<suffix> (a catch-all of TEXT_TH_SOURCES). SHIPPED go into every core;
+# the others only into the benchmark core (--bench), so bench/search_quality.py
+# can compare them over one index by changing qf. autoGeneratePhraseQueries:
+# a query word that splits into several tokens must match them next to each
+# other, in order (a phrase), not anywhere in the text.
+ANALYSES = {
+    # ThaiTokenizer: the JDK's dictionary BreakIterator. Precise word units,
+    # but a dictionary compound is one token: "ปีงบประมาณ" never yields
+    # "งบประมาณ", so the word inside it is not found.
+    "th": """
+    <!-- ckanext-oit: Thai words (JDK dictionary segmentation) -->
     <fieldType name="text_th" class="solr.TextField" positionIncrementGap="100"
                autoGeneratePhraseQueries="true">
       <analyzer>
@@ -61,21 +69,54 @@ FIELD_TYPE = """
         <filter class="solr.LowerCaseFilterFactory"/>
       </analyzer>
     </fieldType>
-"""
+""",
+    # Character bigrams: "งบประมาณ" is the phrase งบ บป ปร ... ณ, so a query
+    # matches wherever its characters stand in that order, inside a compound
+    # too. Core Lucene only (no module needed on a stock Solr 9). Runs of
+    # white space count as one space, so copied text with double spaces still
+    # matches a query typed with one.
+    "bg": """
+    <!-- ckanext-oit: character bigrams, a query word is a phrase of them (a substring) -->
+    <fieldType name="text_bg" class="solr.TextField" positionIncrementGap="100"
+               autoGeneratePhraseQueries="true">
+      <analyzer>
+        <charFilter class="solr.PatternReplaceCharFilterFactory" pattern="\\s+" replacement=" "/>
+        <tokenizer class="solr.NGramTokenizerFactory" minGramSize="2" maxGramSize="2"/>
+        <filter class="solr.LowerCaseFilterFactory"/>
+      </analyzer>
+    </fieldType>
+""",
+    # ICU's dictionary segmentation (lucene-analysis-icu, scripts/solr/pom.xml).
+    "icu": """
+    <!-- ckanext-oit: Thai words (ICU dictionary segmentation), for the benchmark -->
+    <fieldType name="text_icu" class="solr.TextField" positionIncrementGap="100"
+               autoGeneratePhraseQueries="true">
+      <analyzer>
+        <tokenizer class="solr.ICUTokenizerFactory"/>
+        <filter class="solr.LowerCaseFilterFactory"/>
+      </analyzer>
+    </fieldType>
+""",
+}
+SHIPPED = ("th", "bg")
 
-FIELD = """
-    <!-- ckanext-oit: Thai-segmented copies (copyFields below): the title alone,
-         to be boosted like "title", and a catch-all of the text fields;
-         ckanext.oit.search.qf puts both into CKAN's dataset search -->
-    <field name="title_th" type="text_th" indexed="true" stored="false"/>
-    <field name="text_th" type="text_th" indexed="true" stored="false" multiValued="true"/>
-"""
 
-COPY_FIELDS = (
-    "\n<!-- ckanext-oit: Thai word segmentation of the text fields -->\n"
-    + '<copyField source="title" dest="title_th"/>\n'
-    + "".join(f'<copyField source="{s}" dest="text_th"/>\n' for s in TEXT_TH_SOURCES)
-)
+def additions(suffixes):
+    """The field types, fields and copyFields of the given analyses."""
+    types = "".join(ANALYSES[s] for s in suffixes)
+    fields = "\n    <!-- ckanext-oit: Thai search fields (copyFields below) -->\n" + "".join(
+        f'    <field name="title_{s}" type="text_{s}" indexed="true" stored="false"/>\n'
+        f'    <field name="text_{s}" type="text_{s}" indexed="true" stored="false" '
+        f'multiValued="true"/>\n'
+        for s in suffixes
+    )
+    copies = "\n<!-- ckanext-oit: Thai analyses of the text fields -->\n" + "".join(
+        f'<copyField source="title" dest="title_{s}"/>\n'
+        + "".join(f'<copyField source="{src}" dest="text_{s}"/>\n' for src in TEXT_TH_SOURCES)
+        for s in suffixes
+    )
+    return types, fields, copies
+
 
 # Attributes of analysis factories that name a word list in the conf dir.
 WORD_LIST_RE = re.compile(
@@ -110,15 +151,18 @@ def insert_before(text, anchor, addition):
     return text[:at] + addition.lstrip("\n") + "\n" + text[at:]
 
 
-def add_thai(stock, source_label):
-    if re.search(r'name="(text_th|title_th)"', stock):
-        sys.exit("make_schema.py: CKAN's schema already defines text_th or title_th; "
+def add_thai(stock, source_label, suffixes):
+    defined = re.findall(r'name="((?:text|title)_(?:%s))"' % "|".join(suffixes), stock)
+    if defined:
+        sys.exit(f"make_schema.py: CKAN's schema already defines {defined}; "
                  "the generator needs updating")
-    text = insert_before(stock, "</types>", FIELD_TYPE)
-    text = insert_before(text, "</fields>", FIELD)
-    text = insert_before(text, "</schema>", COPY_FIELDS)
+    types, fields, copies = additions(suffixes)
+    text = insert_before(stock, "</types>", types)
+    text = insert_before(text, "</fields>", fields)
+    text = insert_before(text, "</schema>", copies)
+    names = ", ".join(f"title_{s} text_{s}" for s in suffixes)
     note = (f"<!-- Generated by ckanext-oit config/solr/make_schema.py from "
-            f"{source_label}: CKAN's schema plus the Thai fields title_th and text_th. "
+            f"{source_label}: CKAN's schema plus the Thai fields {names}. "
             f"Do not edit this copy. -->\n")
     decl = re.match(r"<\?xml[^>]*\?>\n", text)
     at = decl.end() if decl else 0
@@ -161,8 +205,11 @@ def write_if_changed(path, content, written):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir", type=Path, help="the core's conf directory")
-    parser.add_argument("--stock", action="store_true",
-                        help="write CKAN's schema unchanged")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--stock", action="store_true",
+                      help="write CKAN's schema unchanged")
+    mode.add_argument("--bench", action="store_true",
+                      help="add every Thai analysis, also those not shipped")
     parser.add_argument("--source", type=Path,
                         help="schema.xml to start from (default: the installed ckan's)")
     args = parser.parse_args(argv)
@@ -181,7 +228,10 @@ def main(argv=None):
         sys.exit(f"make_schema.py: no <schema name=...> in {source}")
     check(stock, name.group(1))
 
-    schema = stock if args.stock else add_thai(stock, label)
+    if args.stock:
+        schema = stock
+    else:
+        schema = add_thai(stock, label, tuple(ANALYSES) if args.bench else SHIPPED)
     check(schema, name.group(1))
 
     args.outdir.mkdir(parents=True, exist_ok=True)

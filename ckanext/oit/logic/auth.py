@@ -6,6 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit.channels import auth as _channels
+from ckanext.oit.channels.auth import *  # noqa: F401,F403  (re-exported for toolkit.blanket)
 from ckanext.oit.workflow.states import may, role_of
 
 __all__ = [
@@ -16,6 +18,7 @@ __all__ = [
     "oit_compliance_show", "oit_compliance_rollup", "oit_itas_export", "oit_itas_explanation_update",
     "oit_organization_parent_set",
 ]
+__all__ += _channels.__all__
 
 
 @tk.auth_allow_anonymous_access

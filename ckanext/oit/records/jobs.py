@@ -9,6 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import frameworks
+from ckanext.oit.portal import previews
 from ckanext.oit.records import reading, tables, validation
 from ckanext.oit.records.model import FAILED, INVALID, LOADED, QUEUED, RecordsLoad
 
@@ -103,4 +104,5 @@ def load(resource_id: str) -> dict[str, Any]:
     state = _state(model.Resource.get(resource_id))
     state.set(LOADED, rows=len(records), encoding=raw.encoding)
     model.Session.commit()
+    previews.after_records_loaded(resource_id)  # the resource page previews the rows
     return state.as_dict()

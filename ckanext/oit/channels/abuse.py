@@ -1,0 +1,254 @@
+"""Defences of the public forms: a fixed-window rate limit per client address
+and channel (in Redis), a honeypot field, text with HTML stripped and
+script refused, and attachments checked by size, extension and content.
+Every check reports a clear Thai/English error naming the field."""
+from __future__ import annotations
+
+import hashlib
+import html
+import io
+import os
+import re
+import time
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Iterable
+
+import bleach
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.redis import connect_to_redis
+
+from ckanext.oit import thai_calendar
+
+HONEYPOT = "website"  # hidden in the forms; people leave it empty, bots fill it
+EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
+# Script-bearing input is refused outright rather than silently stripped, so the
+# sender knows; other markup is stripped to its text.
+SCRIPT_RE = re.compile(
+    r"<\s*/?\s*(script|iframe|object|embed|style|svg|math|form|meta|link|base|frame|applet)\b"
+    r"|(java|vb)script\s*:|data\s*:\s*text/html|<[^>]*\bon[a-z]+\s*=",
+    re.IGNORECASE)
+MAX_TEXT = 5000
+
+
+class Throttled(tk.ValidationError):
+    """Too many submissions from one address in the current window (HTTP 429 on pages)."""
+
+
+def setting(name: str) -> Any:
+    return tk.config.get(f"ckanext.oit.channels.{name}")
+
+
+# --- rate limit ---------------------------------------------------------------
+
+def client_address(context: dict[str, Any]) -> str:
+    """The address CKAN sees for the request (behind a proxy, configure the
+    proxy fix there; a client's own X-Forwarded-For is not trusted here)."""
+    if context.get("oit_client_address"):
+        return str(context["oit_client_address"])
+    try:
+        return tk.request.remote_addr or "unknown"
+    except RuntimeError:  # called outside a web request (CLI, jobs, tests)
+        return "local"
+
+
+def _key_prefix() -> str:
+    return f"oit:{tk.config.get('ckan.site_id')}:channels:rate:"
+
+
+def check_rate(context: dict[str, Any], channel: str, limit: int | None = None) -> None:
+    """Count this attempt; refuse it when the address is over the limit.
+    The address is kept only as a hash, and only for one window."""
+    limit = int(limit if limit is not None else setting("rate_limit"))
+    window = max(1, int(setting("rate_window")))
+    digest = hashlib.sha256(client_address(context).encode()).hexdigest()[:32]
+    key = f"{_key_prefix()}{channel}:{digest}:{int(time.time() // window)}"
+    redis = connect_to_redis()
+    pipe = redis.pipeline()
+    pipe.incr(key)
+    pipe.expire(key, window)
+    count = pipe.execute()[0]
+    if count > limit:
+        minutes = max(1, window // 60)
+        raise Throttled({"rate_limit": [
+            f"ส่งบ่อยเกินไปจากที่อยู่นี้ โปรดลองใหม่ในอีกประมาณ {minutes} นาที / "
+            f"Too many submissions from this address; try again in about {minutes} minutes"]})
+
+
+def reset_rate_limits() -> int:
+    """Forget every counter of this site (tests, or an administrator after an incident)."""
+    redis = connect_to_redis()
+    keys = list(redis.scan_iter(match=_key_prefix() + "*"))
+    if keys:
+        redis.delete(*keys)
+    return len(keys)
+
+
+# --- fields -------------------------------------------------------------------
+
+class Form:
+    """Reads and checks the fields of one submission, collecting every error."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+        self.errors: dict[str, list[str]] = {}
+
+    def fail(self, field: str, th: str, en: str) -> None:
+        self.errors.setdefault(field, []).append(f"{th} / {en}")
+
+    def honeypot(self) -> None:
+        if str(self.data.get(HONEYPOT) or "").strip():
+            self.fail(HONEYPOT, "ไม่รับข้อความนี้: ช่องที่ต้องเว้นว่างถูกกรอก",
+                      "Refused: a field that must stay empty was filled in")
+
+    def text(self, field: str, th: str, en: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
+        raw = self.data.get(field)
+        if raw is None or str(raw).strip() == "":
+            if required:
+                self.fail(field, f"กรุณากรอก{th}", f"{en} is required")
+            return None
+        raw = str(raw)
+        if SCRIPT_RE.search(raw) or SCRIPT_RE.search(html.unescape(raw)):
+            self.fail(field, f"{th}มีสคริปต์หรือโค้ดที่ไม่อนุญาต", f"{en} contains script or code, which is not allowed")
+            return None
+        text = html.unescape(bleach.clean(raw, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
+        text = "".join(c for c in text if c in "\n\t" or c.isprintable())
+        if required and not text:
+            self.fail(field, f"กรุณากรอก{th}", f"{en} is required")
+            return None
+        if len(text) > max_length:
+            self.fail(field, f"{th}ยาวเกิน {max_length:,} ตัวอักษร", f"{en} is longer than {max_length:,} characters")
+            return None
+        return text or None
+
+    def email(self, field: str = "email") -> str | None:
+        value = self.text(field, "อีเมล", "E-mail", max_length=200)
+        if value and not EMAIL_RE.match(value):
+            self.fail(field, "อีเมลไม่ถูกต้อง", "The e-mail address is not valid")
+            return None
+        return value
+
+    def choice(self, field: str, choices: Iterable[str], th: str, en: str, required: bool = True) -> str | None:
+        value = str(self.data.get(field) or "").strip()
+        if not value:
+            if required:
+                self.fail(field, f"กรุณาเลือก{th}", f"{en} is required")
+            return None
+        if value not in tuple(choices):
+            self.fail(field, f"{th}ไม่อยู่ในรายการที่เลือกได้", f"{en} is not one of the choices")
+            return None
+        return value
+
+    def date(self, field: str, th: str, en: str) -> date | None:
+        value = str(self.data.get(field) or "").strip()
+        if not value:
+            return None
+        try:
+            day = date.fromisoformat(value)
+        except ValueError:
+            try:
+                day = thai_calendar.parse_date(value)
+            except thai_calendar.ThaiDateError:
+                self.fail(field, f"{th}อ่านไม่ออก ใช้รูปแบบ 15/10/2568", f"{en} cannot be read; use e.g. 2025-10-15")
+                return None
+        if day > date.today():
+            self.fail(field, f"{th}อยู่ในอนาคต", f"{en} is in the future")
+            return None
+        return day
+
+    def flag(self, field: str) -> bool:
+        return str(self.data.get(field) or "").strip().lower() in ("1", "true", "on", "yes")
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise tk.ValidationError(self.errors)
+
+
+# --- attachments -------------------------------------------------------------
+
+@dataclass
+class Attachment:
+    filename: str
+    extension: str
+    mimetype: str
+    data: bytes
+
+
+MIMETYPES = {"pdf": "application/pdf", "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _zip_has(data: bytes, name: str) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return name in archive.namelist() and "[Content_Types].xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _content_is(extension: str, data: bytes) -> bool:
+    """The file's first bytes must be what its extension claims."""
+    if extension == "pdf":
+        return data.startswith(b"%PDF-")
+    if extension in ("jpg", "jpeg"):
+        return data.startswith(b"\xff\xd8\xff")
+    if extension == "png":
+        return data.startswith(b"\x89PNG\r\n\x1a\n")
+    if extension == "docx":
+        return data.startswith(b"PK\x03\x04") and _zip_has(data, "word/document.xml")
+    if extension == "xlsx":
+        return data.startswith(b"PK\x03\x04") and _zip_has(data, "xl/workbook.xml")
+    return False
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1048576:.1f} MB" if size >= 1048576 else f"{max(1, size // 1024)} KB"
+
+
+def allowed_types() -> list[str]:
+    return [t.strip(". ").lower() for t in str(setting("attachment_types") or "").split() if t.strip(". ")]
+
+
+def _display_name(name: str) -> str:
+    name = os.path.basename(str(name or "").replace("\\", "/"))
+    name = "".join(c for c in name if c.isprintable() and c not in '<>:"/\\|?*')
+    return name[-120:] or "attachment"
+
+
+def uploads(value: Any) -> list[Any]:
+    """The uploaded files of a field: one file storage or a list of them; empty parts dropped."""
+    items = value if isinstance(value, (list, tuple)) else [value]
+    return [i for i in items if i is not None and getattr(i, "filename", None)]
+
+
+def attachments(form: Form, field: str = "attachments") -> list[Attachment]:
+    """Read and check every uploaded file; nothing is stored here."""
+    files = uploads(form.data.get(field))
+    max_size = int(setting("attachment_max_size"))
+    max_count = int(setting("attachment_max_count"))
+    types = allowed_types()
+    if len(files) > max_count:
+        form.fail(field, f"แนบไฟล์ได้ไม่เกิน {max_count} ไฟล์", f"At most {max_count} files may be attached")
+        return []
+    checked = []
+    for upload in files:
+        name = _display_name(upload.filename)
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        stream = getattr(upload, "stream", upload)
+        data = stream.read(max_size + 1)
+        if len(data) > max_size:
+            form.fail(field, f"ไฟล์ {name} ใหญ่เกิน {size_text(max_size)}", f"The file {name} is larger than {size_text(max_size)}")
+        elif extension not in types:
+            form.fail(field, f"ไฟล์ {name} เป็นชนิดที่ไม่รับ (รับ: {', '.join(types)})",
+                      f"The file {name} is of a type not accepted (accepted: {', '.join(types)})")
+        elif not data:
+            form.fail(field, f"ไฟล์ {name} ว่างเปล่า", f"The file {name} is empty")
+        elif not _content_is(extension, data):
+            form.fail(field, f"เนื้อหาของไฟล์ {name} ไม่ใช่ {extension.upper()} ตามที่ชื่อไฟล์ระบุ",
+                      f"The content of {name} is not {extension.upper()} as its name says")
+        else:
+            checked.append(Attachment(name, extension, MIMETYPES[extension], data))
+    return checked

@@ -1,0 +1,465 @@
+"""Action API of the two-way channels: questions and answers (O8), complaints
+(O30) with their statistics (O31), and feedback (O32)."""
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from sqlalchemy import or_
+
+from ckanext.oit import disclosure, thai_calendar
+from ckanext.oit.channels import abuse, complaints, jobs, statistics
+from ckanext.oit.channels.auth import is_staff
+from ckanext.oit.channels.model import (
+    CLOSED, CLOSURES, COMPLAINT_STATUSES, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED,
+    Complaint, ComplaintOfficer, Feedback, Question,
+)
+
+__all__ = [
+    "oit_question_create", "oit_question_list", "oit_question_answer",
+    "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
+    "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
+    "oit_complaint_update", "oit_complaint_statistics_generate",
+    "oit_complaint_officer_add", "oit_complaint_officer_remove", "oit_complaint_officer_list",
+]
+
+
+def actions() -> dict[str, Any]:
+    return {name: globals()[name] for name in __all__}
+
+
+def _org(value: Any) -> model.Group:
+    org = model.Group.get(str(value or ""))
+    if org is None or not org.is_organization or org.state != model.State.ACTIVE:
+        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+    return org
+
+
+def _user_id(context) -> str | None:
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    return user.id if user else None
+
+
+def _page(data_dict) -> tuple[int, int]:
+    try:
+        return max(0, min(int(data_dict.get("limit") or 50), 1000)), max(0, int(data_dict.get("offset") or 0))
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"limit": ["ต้องเป็นจำนวนเต็ม / limit and offset must be whole numbers"]})
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _state_filter(data_dict) -> str:
+    state = data_dict.get("state") or PUBLISHED
+    if state not in MODERATION_STATES + ("all",):
+        raise tk.ValidationError({"state": [f"สถานะต้องเป็น {', '.join(MODERATION_STATES)} หรือ all / "
+                                            f"state must be one of {', '.join(MODERATION_STATES)}, all"]})
+    return state
+
+
+def _public_submission(context, org_id: str, channel: str, form: abuse.Form) -> None:
+    """Throttle the public (staff of the organisation are not), then the honeypot."""
+    if not is_staff(context.get("user"), org_id) and not complaints.may_read(context.get("user"), org_id):
+        abuse.check_rate(context, channel)
+    form.honeypot()
+
+
+# --- questions and answers (O8) ------------------------------------------------------
+
+def _question_dict(q: Question, staff: bool) -> dict[str, Any]:
+    result = {"id": q.id, "owner_org": q.owner_org, "question": q.question, "answer": q.answer,
+              "answered_at": _iso(q.answered_at), "created_at": _iso(q.created_at), "state": q.state}
+    if staff:  # the asker's name and address are for the staff who answer
+        result.update(name=q.name, email=q.email)
+    return result
+
+
+def oit_question_create(context, data_dict):
+    """Ask the organisation a question; it is published once staff answer it.
+
+    :param organization: id or name; :param question:; :param name: (optional);
+    :param email: (optional, the answer is mailed there)
+    """
+    tk.check_access("oit_question_create", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    form = abuse.Form(data_dict)
+    _public_submission(context, org.id, "question", form)
+    text = form.text("question", "คำถาม", "The question", required=True, max_length=3000)
+    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    email = form.email()
+    form.raise_if_errors()
+    question = Question(owner_org=org.id, question=text, name=name, email=email, state=PENDING)
+    model.Session.add(question)
+    model.repo.commit()
+    return {"id": question.id, "state": question.state}
+
+
+@tk.side_effect_free
+def oit_question_list(context, data_dict):
+    """Questions of an organisation, newest first. The public sees published ones
+    with their answers; staff (editors, admins) may ask for ``state`` pending,
+    rejected or all (the moderation queue).
+
+    :param organization:; :param state: (optional, published); :param q: (optional) words to find;
+    :param limit:, :param offset:
+    """
+    tk.check_access("oit_question_list", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    state = _state_filter(data_dict)
+    limit, offset = _page(data_dict)
+    query = model.Session.query(Question).filter(Question.owner_org == org.id)
+    if state != "all":
+        query = query.filter(Question.state == state)
+    if data_dict.get("q"):
+        for word in str(data_dict["q"]).split()[:10]:
+            pattern = "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            query = query.filter(or_(Question.question.ilike(pattern), Question.answer.ilike(pattern)))
+    staff = is_staff(context.get("user"), org.id)
+    ordered = query.order_by(Question.created_at.desc() if state != PUBLISHED else Question.answered_at.desc())
+    return {"count": query.count(),
+            "results": [_question_dict(q, staff) for q in ordered.limit(limit).offset(offset)]}
+
+
+def _decision(data_dict) -> str:
+    decision = data_dict.get("decision") or "publish"
+    if decision not in ("publish", "reject"):
+        raise tk.ValidationError({"decision": ["ต้องเป็น publish หรือ reject / decision must be publish or reject"]})
+    return decision
+
+
+def oit_question_answer(context, data_dict):
+    """Answer a question and publish it (``decision`` publish, the default), or
+    reject it. The asker, if they left an e-mail address, is mailed the answer.
+
+    :param id:; :param answer: (required to publish); :param decision: publish | reject
+    """
+    tk.check_access("oit_question_answer", context, data_dict)
+    question = model.Session.get(Question, str(data_dict.get("id") or ""))
+    if question is None:
+        raise tk.ObjectNotFound("ไม่พบคำถาม / Question not found")
+    decision = _decision(data_dict)
+    form = abuse.Form(data_dict)
+    answer = form.text("answer", "คำตอบ", "The answer", required=decision == "publish", max_length=10000)
+    form.raise_if_errors()
+    mail = decision == "publish" and question.email and question.state != PUBLISHED
+    question.state = PUBLISHED if decision == "publish" else REJECTED
+    question.answer = answer or question.answer
+    question.answered_by = _user_id(context)
+    question.answered_at = datetime.datetime.utcnow()
+    model.repo.commit()
+    if mail:
+        jobs.mail_answer(question)
+    return _question_dict(question, staff=True)
+
+
+# --- feedback (O32) ------------------------------------------------------------------
+
+def _feedback_dict(f: Feedback, staff: bool) -> dict[str, Any]:
+    package = model.Package.get(f.package_id) if f.package_id else None
+    result = {"id": f.id, "owner_org": f.owner_org, "topic": f.topic, "message": f.message,
+              "package_id": f.package_id, "package_name": package.name if package else None,
+              "package_title": package.title if package else None, "response": f.response,
+              "responded_at": _iso(f.responded_at), "created_at": _iso(f.created_at), "state": f.state}
+    if staff:
+        result.update(name=f.name, email=f.email)
+    return result
+
+
+def oit_feedback_create(context, data_dict):
+    """An opinion or suggestion, optionally about one of the organisation's datasets or a topic.
+
+    :param organization:; :param message:; :param topic: (optional); :param package_id: (optional);
+    :param name:, :param email: (optional)
+    """
+    tk.check_access("oit_feedback_create", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    form = abuse.Form(data_dict)
+    _public_submission(context, org.id, "feedback", form)
+    message = form.text("message", "ความคิดเห็น", "The opinion", required=True, max_length=5000)
+    topic = form.text("topic", "หัวข้อ", "The topic", max_length=300)
+    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    email = form.email()
+    package_id = None
+    if data_dict.get("package_id"):
+        package = model.Package.get(str(data_dict["package_id"]))
+        if package is None or package.owner_org != org.id or package.private or package.state != "active":
+            form.fail("package_id", "ไม่พบชุดข้อมูลนี้ของหน่วยงาน", "No such published dataset of the organisation")
+        else:
+            package_id = package.id
+    form.raise_if_errors()
+    feedback = Feedback(owner_org=org.id, message=message, topic=topic, name=name, email=email,
+                        package_id=package_id, state=PENDING)
+    model.Session.add(feedback)
+    model.repo.commit()
+    return {"id": feedback.id, "state": feedback.state}
+
+
+@tk.side_effect_free
+def oit_feedback_list(context, data_dict):
+    """Feedback of an organisation: the public sees published feedback with the
+    agency's responses; staff may ask for ``state`` pending, rejected or all.
+
+    :param organization:; :param state:; :param package_id: (optional); :param limit:, :param offset:
+    """
+    tk.check_access("oit_feedback_list", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    state = _state_filter(data_dict)
+    limit, offset = _page(data_dict)
+    query = model.Session.query(Feedback).filter(Feedback.owner_org == org.id)
+    if state != "all":
+        query = query.filter(Feedback.state == state)
+    if data_dict.get("package_id"):
+        package = model.Package.get(str(data_dict["package_id"]))
+        query = query.filter(Feedback.package_id == (package.id if package else ""))
+    staff = is_staff(context.get("user"), org.id)
+    return {"count": query.count(), "results": [
+        _feedback_dict(f, staff) for f in query.order_by(Feedback.created_at.desc()).limit(limit).offset(offset)]}
+
+
+def oit_feedback_respond(context, data_dict):
+    """Publish feedback with the agency's response, or reject it.
+
+    :param id:; :param response: (required to publish); :param decision: publish | reject
+    """
+    tk.check_access("oit_feedback_respond", context, data_dict)
+    feedback = model.Session.get(Feedback, str(data_dict.get("id") or ""))
+    if feedback is None:
+        raise tk.ObjectNotFound("ไม่พบความคิดเห็น / Feedback not found")
+    decision = _decision(data_dict)
+    form = abuse.Form(data_dict)
+    response = form.text("response", "คำตอบของหน่วยงาน", "The agency's response",
+                         required=decision == "publish", max_length=10000)
+    form.raise_if_errors()
+    feedback.state = PUBLISHED if decision == "publish" else REJECTED
+    feedback.response = response or feedback.response
+    feedback.responded_by = _user_id(context)
+    feedback.responded_at = datetime.datetime.utcnow()
+    model.repo.commit()
+    return _feedback_dict(feedback, staff=True)
+
+
+# --- complaints (O30) -------------------------------------------------------------------
+
+def oit_complaint_create(context, data_dict):
+    """File a complaint, named or anonymous. Returns the tracking code, shown once:
+    only its hash is kept.
+
+    :param organization:; :param category: one of the complaint-statistics categories;
+    :param description:; :param incident_date: (optional); :param incident_place: (optional);
+    :param anonymous: (optional flag; without a name the complaint is anonymous);
+    :param name:, :param email:, :param phone: (optional contact);
+    :param privacy_accepted: the privacy notice was read (required);
+    :param attachments: (optional) uploaded files (evidence);
+    :param channel:, :param received_on: (complaint officers recording a complaint that came another way)
+    """
+    tk.check_access("oit_complaint_create", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    officer = complaints.may_read(context.get("user"), org.id)
+    form = abuse.Form(data_dict)
+    if not officer:
+        abuse.check_rate(context, "complaint")
+    form.honeypot()
+    category = form.choice("category", complaints.categories(), "ประเภทเรื่องร้องเรียน", "The category")
+    description = form.text("description", "รายละเอียดเรื่องร้องเรียน", "The description", required=True, max_length=10000)
+    incident_date = form.date("incident_date", "วันที่เกิดเหตุ", "The date of the incident")
+    place = form.text("incident_place", "สถานที่เกิดเหตุ", "The place", max_length=500)
+    anonymous = form.flag("anonymous")
+    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    email = form.email()
+    phone = form.text("phone", "โทรศัพท์", "The telephone", max_length=50)
+    if not form.flag("privacy_accepted"):
+        form.fail("privacy_accepted", "กรุณาอ่านและยอมรับประกาศความเป็นส่วนตัว",
+                  "Please read and accept the privacy notice")
+    channel, received_at = complaints.WEB_CHANNEL, datetime.datetime.utcnow()
+    if officer and data_dict.get("channel"):
+        channel = form.choice("channel", complaints.channels(), "ช่องทาง", "The channel") or channel
+    if officer and data_dict.get("received_on"):
+        day = form.date("received_on", "วันที่รับเรื่อง", "The date received")
+        received_at = datetime.datetime.combine(day, datetime.time(12)) if day else received_at
+    files = abuse.attachments(form)
+    form.raise_if_errors()  # nothing is stored from a refused submission
+    if anonymous or not (name or email or phone):
+        anonymous, name, email, phone = True, None, None, None
+    code = complaints.new_tracking_code()
+    complaint = Complaint(owner_org=org.id, tracking_hash=complaints.code_hash(code), category=category,
+                          channel=channel, description=description, incident_date=incident_date,
+                          incident_place=place, anonymous=anonymous, name=name, email=email, phone=phone,
+                          received_at=received_at, status_at=received_at)
+    try:
+        model.Session.add(complaint)
+        model.Session.flush()
+        complaints.store(complaint, files)
+        model.repo.commit()
+    except Exception:
+        model.Session.rollback()
+        complaints.discard_files(complaint.id)
+        raise
+    return dict(complaints.status_dict(complaint), tracking_code=code, organization=org.name,
+                attachment_count=len(files))
+
+
+@tk.side_effect_free
+def oit_complaint_status(context, data_dict):
+    """The status of a complaint, by its tracking code and nothing else: status,
+    its date, and the outcome once closed. Lookups are rate-limited.
+
+    :param tracking_code:
+    """
+    tk.check_access("oit_complaint_status", context, data_dict)
+    abuse.check_rate(context, "complaint-status", abuse.setting("status_rate_limit"))
+    complaint = complaints.by_tracking_code(data_dict.get("tracking_code"))
+    if complaint is None:
+        raise tk.ObjectNotFound("ไม่พบเรื่องร้องเรียนตามรหัสติดตามนี้ / No complaint has this tracking code")
+    return complaints.status_dict(complaint)
+
+
+@tk.side_effect_free
+def oit_complaint_list(context, data_dict):
+    """Complaints of an organisation, newest first (designated complaint officers, sysadmins).
+
+    :param organization:; :param status: (optional); :param limit:, :param offset:
+    """
+    tk.check_access("oit_complaint_list", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    limit, offset = _page(data_dict)
+    query = model.Session.query(Complaint).filter(Complaint.owner_org == org.id)
+    if data_dict.get("status"):
+        query = query.filter(Complaint.status == data_dict["status"])
+    return {"count": query.count(), "results": [
+        complaints.summary(c) for c in query.order_by(Complaint.received_at.desc()).limit(limit).offset(offset)]}
+
+
+def _complaint(data_dict) -> Complaint:
+    complaint = model.Session.get(Complaint, str(data_dict.get("id") or ""))
+    if complaint is None:
+        raise tk.ObjectNotFound("ไม่พบเรื่องร้องเรียน / Complaint not found")
+    return complaint
+
+
+@tk.side_effect_free
+def oit_complaint_show(context, data_dict):
+    """One complaint with the complainant's contact and the attachments' list
+    (designated complaint officers, sysadmins).
+
+    :param id:
+    """
+    tk.check_access("oit_complaint_show", context, data_dict)
+    return complaints.full(_complaint(data_dict))
+
+
+def oit_complaint_update(context, data_dict):
+    """Move a complaint on: ``status`` received, in_progress, forwarded (with
+    ``forwarded_to``) or closed (with ``closure`` resolved | terminated and the
+    ``outcome`` the complainant will read); ``officer_note`` stays internal.
+
+    :param id:; :param status:; :param closure:; :param outcome:; :param forwarded_to:; :param officer_note:
+    """
+    tk.check_access("oit_complaint_update", context, data_dict)
+    complaint = _complaint(data_dict)
+    form = abuse.Form(data_dict)
+    status = form.choice("status", COMPLAINT_STATUSES, "สถานะ", "The status")
+    forwarded_to = form.text("forwarded_to", "หน่วยงานที่ส่งต่อ", "The agency forwarded to", max_length=300,
+                             required=status == FORWARDED)
+    outcome = form.text("outcome", "ผลการดำเนินการ", "The outcome", max_length=5000, required=status == CLOSED)
+    closure = form.choice("closure", CLOSURES, "ลักษณะการปิดเรื่อง", "How it was closed",
+                          required=status == CLOSED) if status == CLOSED else None
+    note = form.text("officer_note", "บันทึกของเจ้าหน้าที่", "The officer's note", max_length=10000)
+    form.raise_if_errors()
+    now = datetime.datetime.utcnow()
+    if status != complaint.status:
+        complaint.status_at = now
+    complaint.status = status
+    complaint.forwarded_to = forwarded_to if status == FORWARDED else complaint.forwarded_to
+    complaint.closure = closure if status == CLOSED else None
+    complaint.outcome = outcome if status == CLOSED else complaint.outcome
+    complaint.closed_at = (complaint.closed_at or now) if status == CLOSED else None
+    if note is not None:
+        complaint.officer_note = note
+    complaint.updated_by = _user_id(context)
+    model.repo.commit()
+    return complaints.full(complaint)
+
+
+def oit_complaint_statistics_generate(context, data_dict):
+    """Count the complaints received in a fiscal year by category, channel and
+    status into the complaint-statistics table of the organisation's
+    oit-complaint dataset (a draft, or a change request once published). Runs
+    as a background job; ``run_now`` runs it here and returns its result.
+
+    :param organization:; :param fiscal_year: พ.ศ. (the current one by default); :param run_now: (optional)
+    """
+    tk.check_access("oit_complaint_statistics_generate", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    try:
+        fiscal_year = (disclosure.parse_fiscal_year(data_dict["fiscal_year"]) if data_dict.get("fiscal_year")
+                       else thai_calendar.fiscal_year_of(datetime.date.today()))
+    except disclosure.DisclosureError as error:
+        raise tk.ValidationError({"fiscal_year": [str(error)]})
+    user = context.get("user") or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    if tk.asbool(data_dict.get("run_now")):
+        return statistics.generate(org.id, fiscal_year, user)
+    return {"job_id": jobs.queue_statistics(org.id, fiscal_year, user), "organization": org.name,
+            "fiscal_year": fiscal_year}
+
+
+# --- complaint officers ----------------------------------------------------------------
+
+def _member(org: model.Group, value: Any) -> model.User:
+    from ckan import authz
+
+    user = model.User.get(str(value or ""))
+    if user is None or user.state != model.State.ACTIVE:
+        raise tk.ValidationError({"user": ["ไม่พบผู้ใช้ / User not found"]})
+    if authz.users_role_for_group_or_org(org.id, user.name) is None:
+        raise tk.ValidationError({"user": ["ผู้ใช้ต้องเป็นสมาชิกของหน่วยงานก่อน / The user must be a member of the organisation"]})
+    return user
+
+
+def oit_complaint_officer_add(context, data_dict):
+    """Designate a member of the organisation as a complaint officer (organisation admins).
+
+    :param organization:; :param user: id or name
+    """
+    tk.check_access("oit_complaint_officer_add", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    user = _member(org, data_dict.get("user"))
+    if model.Session.get(ComplaintOfficer, (org.id, user.id)) is None:
+        model.Session.add(ComplaintOfficer(owner_org=org.id, user_id=user.id, added_by=_user_id(context)))
+        model.repo.commit()
+    return oit_complaint_officer_list(context, {"organization": org.id})
+
+
+def oit_complaint_officer_remove(context, data_dict):
+    """End a user's designation as complaint officer.
+
+    :param organization:; :param user:
+    """
+    tk.check_access("oit_complaint_officer_remove", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    user = model.User.get(str(data_dict.get("user") or ""))
+    if user is not None:
+        model.Session.query(ComplaintOfficer).filter(
+            ComplaintOfficer.owner_org == org.id, ComplaintOfficer.user_id == user.id).delete()
+        model.repo.commit()
+    return oit_complaint_officer_list(context, {"organization": org.id})
+
+
+@tk.side_effect_free
+def oit_complaint_officer_list(context, data_dict):
+    """The organisation's designated complaint officers.
+
+    :param organization:
+    """
+    tk.check_access("oit_complaint_officer_list", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    rows = model.Session.query(ComplaintOfficer).filter(ComplaintOfficer.owner_org == org.id)
+    result = []
+    for row in rows.order_by(ComplaintOfficer.added_at):
+        user = model.User.get(row.user_id)
+        if user is not None:
+            result.append({"user": user.name, "fullname": user.fullname, "added_at": _iso(row.added_at)})
+    return result

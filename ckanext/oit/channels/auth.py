@@ -1,0 +1,126 @@
+"""Auth functions of the channels. Complaints are read by the organisation's
+designated complaint officers and sysadmins only (CKAN lets sysadmins pass
+every auth function); being the organisation's admin or editor is not enough."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import authz, model
+
+from ckanext.oit.channels import complaints
+from ckanext.oit.channels.model import PUBLISHED, Complaint, Feedback, Question
+from ckanext.oit.workflow.states import may
+
+__all__ = [
+    "oit_question_create", "oit_question_list", "oit_question_answer",
+    "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
+    "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
+    "oit_complaint_update", "oit_complaint_statistics_generate",
+    "oit_complaint_officer_add", "oit_complaint_officer_remove", "oit_complaint_officer_list",
+]
+
+OFFICERS_ONLY = ("เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียนที่หน่วยงานแต่งตั้งเท่านั้น / "
+                 "Only the organisation's designated complaint officers may do this")
+
+
+def _org_id(value: Any) -> str | None:
+    org = model.Group.get(str(value or ""))
+    return org.id if org is not None and org.is_organization else None
+
+
+def _role(user: str | None, org_id: str | None) -> str | None:
+    if not user or not org_id:
+        return None
+    return "sysadmin" if authz.is_sysadmin(user) else authz.users_role_for_group_or_org(org_id, user)
+
+
+def is_staff(user: str | None, org_id: str | None) -> bool:
+    """Editors and admins of the organisation moderate questions and feedback."""
+    return may(_role(user, org_id), "editor")
+
+
+def _staff(context, org_id) -> dict[str, Any]:
+    if is_staff(context.get("user"), org_id):
+        return {"success": True}
+    return {"success": False, "msg": "เฉพาะเจ้าหน้าที่ของหน่วยงาน (editor หรือ admin) / "
+                                     "Only the organisation's editors and admins may do this"}
+
+
+def _officer(context, org_id) -> dict[str, Any]:
+    if complaints.may_read(context.get("user"), org_id):
+        return {"success": True}
+    return {"success": False, "msg": OFFICERS_ONLY}
+
+
+@tk.auth_allow_anonymous_access
+def oit_question_create(context, data_dict):
+    return {"success": True}  # anyone may ask
+
+
+@tk.auth_allow_anonymous_access
+def oit_question_list(context, data_dict):
+    """Anyone sees published questions; the moderation queue is for staff."""
+    if (data_dict.get("state") or PUBLISHED) == PUBLISHED:
+        return {"success": True}
+    return _staff(context, _org_id(data_dict.get("organization")))
+
+
+def oit_question_answer(context, data_dict):
+    question = model.Session.get(Question, str(data_dict.get("id") or ""))
+    return _staff(context, question.owner_org if question else None)
+
+
+@tk.auth_allow_anonymous_access
+def oit_feedback_create(context, data_dict):
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def oit_feedback_list(context, data_dict):
+    if (data_dict.get("state") or PUBLISHED) == PUBLISHED:
+        return {"success": True}
+    return _staff(context, _org_id(data_dict.get("organization")))
+
+
+def oit_feedback_respond(context, data_dict):
+    feedback = model.Session.get(Feedback, str(data_dict.get("id") or ""))
+    return _staff(context, feedback.owner_org if feedback else None)
+
+
+@tk.auth_allow_anonymous_access
+def oit_complaint_create(context, data_dict):
+    return {"success": True}  # anyone, named or anonymous
+
+
+@tk.auth_allow_anonymous_access
+def oit_complaint_status(context, data_dict):
+    return {"success": True}  # the tracking code is the key; the action reveals the status only
+
+
+def oit_complaint_list(context, data_dict):
+    return _officer(context, _org_id(data_dict.get("organization")))
+
+
+def oit_complaint_show(context, data_dict):
+    complaint = model.Session.get(Complaint, str(data_dict.get("id") or ""))
+    return _officer(context, complaint.owner_org if complaint else None)
+
+
+oit_complaint_update = oit_complaint_show
+
+
+def oit_complaint_statistics_generate(context, data_dict):
+    if may(_role(context.get("user"), _org_id(data_dict.get("organization"))), "admin"):
+        return {"success": True}
+    return {"success": False, "msg": "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"}
+
+
+def oit_complaint_officer_add(context, data_dict):
+    """Admins designate the officers; designating does not make the admin one."""
+    if may(_role(context.get("user"), _org_id(data_dict.get("organization"))), "admin"):
+        return {"success": True}
+    return {"success": False, "msg": "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"}
+
+
+oit_complaint_officer_remove = oit_complaint_officer_list = oit_complaint_officer_add

@@ -1,0 +1,201 @@
+"""Complaints about corruption and misconduct: tracking codes, who may read
+them (the organisation's designated complaint officers and sysadmins), and
+their attachments, kept under CKAN's storage path outside any public URL."""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import os
+import secrets
+import shutil
+from typing import Any
+
+from ckan import authz, model
+
+import ckan.lib.uploader as uploader
+
+from ckanext.oit.channels.abuse import Attachment
+from ckanext.oit.channels.model import (
+    CLOSED, FORWARDED, IN_PROGRESS, RECEIVED, RESOLVED, TERMINATED,
+    Complaint, ComplaintAttachment, ComplaintOfficer,
+)
+from ckanext.oit.records import tables
+
+# Crockford's alphabet: no I, L, O, U, so a code read aloud or retyped survives.
+CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CODE_GROUPS, CODE_GROUP_LENGTH = 4, 5  # 20 symbols = 100 bits
+
+STATUS_LABELS = {
+    RECEIVED: ("รับเรื่องแล้ว", "Received"),
+    IN_PROGRESS: ("อยู่ระหว่างดำเนินการ", "In progress"),
+    FORWARDED: ("ส่งต่อหน่วยงานที่เกี่ยวข้อง", "Forwarded to the competent agency"),
+    CLOSED: ("ปิดเรื่องแล้ว", "Closed"),
+}
+CLOSURE_LABELS = {
+    RESOLVED: ("ดำเนินการแล้วเสร็จ", "Completed"),
+    TERMINATED: ("ยุติเรื่อง", "Closed without further action"),
+}
+WEB_CHANNEL = "เว็บไซต์"
+
+
+def _enum(field: str) -> list[str]:
+    schema = tables.get("complaint-statistics")
+    return next(f for f in schema["fields"] if f["name"] == field)["constraints"]["enum"]
+
+
+def categories() -> list[str]:
+    """The categories of the complaint-statistics table, so the counts map one to one."""
+    return _enum("category")
+
+
+def channels() -> list[str]:
+    return _enum("channel")
+
+
+def english(field: str, value: str) -> str:
+    schema = tables.get("complaint-statistics")
+    spec = next(f for f in schema["fields"] if f["name"] == field)
+    return (spec.get("oit") or {}).get("enum_en", {}).get(value, value)
+
+
+def statistics_status(complaint: Complaint) -> str:
+    """The complaint's status in the terms of the statistics table."""
+    if complaint.status == FORWARDED:
+        return "ส่งต่อหน่วยงานที่เกี่ยวข้อง"
+    if complaint.status == CLOSED:
+        return "ยุติเรื่อง" if complaint.closure == TERMINATED else "ดำเนินการแล้วเสร็จ"
+    return "อยู่ระหว่างดำเนินการ"
+
+
+# --- tracking codes -------------------------------------------------------------
+
+def new_tracking_code() -> str:
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_GROUPS * CODE_GROUP_LENGTH))
+    return "-".join(symbols[i:i + CODE_GROUP_LENGTH] for i in range(0, len(symbols), CODE_GROUP_LENGTH))
+
+
+def normalise_code(code: Any) -> str:
+    text = "".join(c for c in str(code or "").upper() if c.isalnum())
+    return text.translate(str.maketrans("OIL", "011"))
+
+
+def code_hash(code: Any) -> str:
+    return hashlib.sha256(normalise_code(code).encode()).hexdigest()
+
+
+def by_tracking_code(code: Any) -> Complaint | None:
+    if len(normalise_code(code)) != CODE_GROUPS * CODE_GROUP_LENGTH:
+        return None
+    return model.Session.query(Complaint).filter(Complaint.tracking_hash == code_hash(code)).one_or_none()
+
+
+# --- officers ----------------------------------------------------------------------
+
+def officer_ids(org_id: str) -> list[str]:
+    return [row.user_id for row in model.Session.query(ComplaintOfficer).filter(ComplaintOfficer.owner_org == org_id)]
+
+
+def is_officer(user_name: str | None, org_id: str | None) -> bool:
+    """A designated officer who is still a member of the organisation (any capacity)."""
+    user = model.User.get(user_name or "") if user_name else None
+    if user is None or not org_id or user.state != model.State.ACTIVE:
+        return False
+    designated = model.Session.get(ComplaintOfficer, (org_id, user.id)) is not None
+    return designated and authz.users_role_for_group_or_org(org_id, user.name) is not None
+
+
+def may_read(user_name: str | None, org_id: str | None) -> bool:
+    return bool(user_name) and (authz.is_sysadmin(user_name) or is_officer(user_name, org_id))
+
+
+# --- attachments ------------------------------------------------------------------
+
+def storage_dir(complaint_id: str) -> str:
+    """Private folder of one complaint's files: under ckan.storage_path, never served
+    by CKAN's static or upload routes (only by the auth-checked attachment view)."""
+    base = uploader.get_storage_path()
+    if not base:
+        raise RuntimeError("ckan.storage_path is not set: complaint attachments cannot be kept")
+    return os.path.join(base, "oit-private", "complaints", complaint_id)
+
+
+def attachment_path(attachment: ComplaintAttachment) -> str:
+    return os.path.join(storage_dir(attachment.complaint_id), attachment.id)
+
+
+def store(complaint: Complaint, files: list[Attachment]) -> list[str]:
+    """Write the files of a complaint (already checked) and add their rows; the
+    caller commits, and on failure calls ``discard`` for the folder."""
+    folder = storage_dir(complaint.id)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    written = []
+    for upload in files:
+        row = ComplaintAttachment(complaint_id=complaint.id, filename=upload.filename,
+                                  mimetype=upload.mimetype, size=len(upload.data))
+        model.Session.add(row)
+        model.Session.flush()
+        path = os.path.join(folder, row.id)
+        with open(path, "wb") as out:
+            out.write(upload.data)
+        written.append(path)
+    return written
+
+
+def discard_files(complaint_id: str) -> None:
+    shutil.rmtree(storage_dir(complaint_id), ignore_errors=True)
+
+
+def attachments_of(complaint: Complaint) -> list[ComplaintAttachment]:
+    return (model.Session.query(ComplaintAttachment).filter(ComplaintAttachment.complaint_id == complaint.id)
+            .order_by(ComplaintAttachment.created_at).all())
+
+
+# --- dicts ---------------------------------------------------------------------------
+
+def _iso(value: datetime.datetime | datetime.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def status_dict(complaint: Complaint) -> dict[str, Any]:
+    """What the tracking code reveals: the status, its date, the outcome when closed.
+    Never who complained nor what about."""
+    result = {
+        "status": complaint.status,
+        "status_label": dict(zip(("th", "en"), STATUS_LABELS[complaint.status])),
+        "status_at": _iso(complaint.status_at),
+        "received_at": _iso(complaint.received_at),
+    }
+    if complaint.status == FORWARDED and complaint.forwarded_to:
+        result["forwarded_to"] = complaint.forwarded_to
+    if complaint.status == CLOSED:
+        result["closure"] = complaint.closure
+        result["closure_label"] = dict(zip(("th", "en"), CLOSURE_LABELS.get(complaint.closure or RESOLVED)))
+        result["outcome"] = complaint.outcome
+    return result
+
+
+def summary(complaint: Complaint) -> dict[str, Any]:
+    """A row of the officers' list (no contact details)."""
+    return {
+        "id": complaint.id, "owner_org": complaint.owner_org, "category": complaint.category,
+        "channel": complaint.channel, "status": complaint.status, "closure": complaint.closure,
+        "anonymous": complaint.anonymous, "received_at": _iso(complaint.received_at),
+        "status_at": _iso(complaint.status_at),
+    }
+
+
+def full(complaint: Complaint) -> dict[str, Any]:
+    """Everything, for the officers."""
+    result = summary(complaint)
+    result.update({
+        "description": complaint.description, "incident_date": _iso(complaint.incident_date),
+        "incident_place": complaint.incident_place, "name": complaint.name, "email": complaint.email,
+        "phone": complaint.phone, "outcome": complaint.outcome, "forwarded_to": complaint.forwarded_to,
+        "officer_note": complaint.officer_note, "closed_at": _iso(complaint.closed_at),
+        "attachments_purged_at": _iso(complaint.attachments_purged_at),
+        "attachments": [{"id": a.id, "filename": a.filename, "mimetype": a.mimetype, "size": a.size}
+                        for a in attachments_of(complaint)],
+    })
+    return result
+
+

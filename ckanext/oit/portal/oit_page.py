@@ -1,0 +1,91 @@
+"""The organisation's OIT page: every item of the edition in order, grouped
+by category, each with what the public can see and its stable landing page.
+
+Built from two Solr queries (package_search as an anonymous visitor, so only
+published datasets count): the organisation's datasets of the fiscal year and
+the one before (previous-year items are covered there), and the fiscal years
+that have data, for the switcher.
+"""
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import frameworks, thai_calendar
+from ckanext.oit.compliance.due import expected
+
+MAX_DATASETS = 5000
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a พ.ศ. year, not a typo'd CE one
+
+
+def _public_search(data_dict: dict[str, Any]) -> dict[str, Any]:
+    # The page is the public's view whoever looks at it.
+    return tk.get_action("package_search")({"user": "", "ignore_auth": False}, data_dict)
+
+
+def current_fiscal_year(today: datetime.date | None = None) -> int:
+    return thai_calendar.fiscal_year_of(today or datetime.date.today())
+
+
+def fiscal_years(org_id: str, fiscal_year: int) -> list[int]:
+    """Years for the switcher, newest first: those the editions cover, those
+    with published data, this one and the shown one; gaps filled."""
+    years = {current_fiscal_year(), fiscal_year}
+    for edition in frameworks.editions():
+        years.update(edition.fiscal_years)
+    result = _public_search({"fq": f'owner_org:"{org_id}" AND dataset_type:oit-*', "rows": 0,
+                             "facet.field": '["fiscal_year"]', "facet.limit": -1})
+    for value in (result.get("facets") or {}).get("fiscal_year", {}):
+        if str(value).isdigit() and FIRST_FISCAL_YEAR < int(value) < LAST_FISCAL_YEAR:
+            years.add(int(value))
+    return list(range(max(years), min(years) - 1, -1))
+
+
+def _published(org_id: str, fiscal_year: int) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
+    years = " OR ".join(f'"{y}"' for y in (fiscal_year - 1, fiscal_year))
+    result = _public_search({
+        "fq": f'owner_org:"{org_id}" AND dataset_type:oit-* AND fiscal_year:({years})',
+        "rows": MAX_DATASETS, "sort": "metadata_modified desc",
+        "fl": ["name", "title", "dataset_type", "metadata_modified", "extras_item_key", "extras_fiscal_year",
+               "extras_period", "extras_oit_approved_at"]})
+    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for dataset in result["results"]:
+        found[(dataset.get("item_key"), str(dataset.get("fiscal_year")), dataset.get("period") or "year")].append(dataset)
+    return found
+
+
+def _item_row(organization: model.Group, fiscal_year: int, item: frameworks.Item,
+              found: dict[tuple[str, str, str], list[dict[str, Any]]]) -> dict[str, Any]:
+    periods = expected(item, fiscal_year)
+    published = [(p, found[(item.key, str(p.fiscal_year), p.period)]) for p in periods
+                 if found.get((item.key, str(p.fiscal_year), p.period))]
+    latest = None
+    if published:
+        period, datasets = published[-1]  # periods come in calendar order
+        dataset = datasets[0]             # the most recently changed
+        latest = {"fiscal_year": period.fiscal_year, "period": period.period, "name": dataset["name"],
+                  "type": dataset.get("dataset_type"), "title": dataset.get("title"),
+                  "date": dataset.get("oit_approved_at") or dataset.get("metadata_modified")}
+    return {"item": item, "expected": len(periods), "published": len(published), "latest": latest,
+            "url": tk.url_for("oit_compliance.landing", org=organization.name, fiscal_year=fiscal_year,
+                              item_key=item.key)}
+
+
+def build(organization: model.Group, fiscal_year: int) -> dict[str, Any]:
+    edition = frameworks.edition_for(fiscal_year)
+    found = _published(organization.id, fiscal_year)
+    rows = [_item_row(organization, fiscal_year, item, found) for item in edition.items]
+    groups = []
+    for category in edition.categories:
+        members = [r for r in rows if r["item"].category == category.code]
+        if members:
+            groups.append({"category": category, "rows": members})
+    loose = [r for r in rows if edition.category(r["item"].category) is None]
+    if loose:
+        groups.append({"category": None, "rows": loose})
+    return {"edition": edition, "groups": groups, "rows": rows,
+            "published": sum(1 for r in rows if r["published"]), "total": len(rows)}

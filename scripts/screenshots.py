@@ -1,0 +1,251 @@
+"""Full-page PNGs of the portal's main pages in Thai and English, for review.
+
+    .venv/bin/python scripts/screenshots.py [--ini ckan.ini] [--out .run/screenshots]
+
+Run by `make screenshots` after the set-up, the database and the demo agency
+(`ckan oit demo`). Uses the portal on http://127.0.0.1:$OIT_CKAN_PORT when one
+answers (`make run`); otherwise starts `ckan run` there in the background and
+stops it at the end. The backing services stay up, as after `make run`
+(`make stop` ends them). When the demo agency has no published dataset, one
+sample is published the agency's way (staff prepares, director approves) with
+a CSV of records, so that the dataset, resource and preview pages have content.
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import csv
+import datetime
+import io
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = Path(__file__).resolve().parents[1]
+HOST = "127.0.0.1"
+PORT = int(os.environ.get("OIT_CKAN_PORT", "5000"))
+BASE = f"http://{HOST}:{PORT}"
+WIDTH = 1280
+
+# แบบ สขร.1 (procurement-monthly-summary): Thai column titles, two rows
+SAMPLE_HEADER = ["ลำดับที่", "งานที่จัดซื้อหรือจัดจ้าง", "วงเงินที่จะซื้อหรือจ้าง", "ราคากลาง", "วิธีซื้อหรือจ้าง",
+                 "ผู้ได้รับการคัดเลือก", "ราคาที่ตกลงซื้อหรือจ้าง", "เลขที่ของสัญญาหรือข้อตกลงในการซื้อหรือจ้าง"]
+SAMPLE_ROWS = [
+    ["1", "จัดซื้อกระดาษ A4 จำนวน 100 รีม", "12,500", "12,500", "วิธีเฉพาะเจาะจง", "ร้านเครื่องเขียนตัวอย่าง",
+     "12,000", "1/2570"],
+    ["2", "จ้างซ่อมเครื่องปรับอากาศห้องประชุม", "45,000", "45,000", "วิธีเฉพาะเจาะจง", "บริษัท ตัวอย่างแอร์ จำกัด",
+     "44,200", "2/2570"],
+]
+
+
+def say(text: str) -> None:
+    print(f"[oit] {text}", file=sys.stderr, flush=True)
+
+
+def portal_up() -> bool:
+    try:
+        return requests.get(f"{BASE}/api/3/action/status_show", timeout=3).ok
+    except requests.RequestException:
+        return False
+
+
+@contextmanager
+def portal(ini: Path):
+    """The running portal, or one of ours for the time of the screenshots."""
+    if portal_up():
+        say(f"using the portal that runs on {BASE}")
+        yield
+        return
+    log_path = REPO / ".run" / "log" / "screenshots-portal.log"
+    say(f"starting a portal on {BASE} for the screenshots (log: {log_path})")
+    with open(log_path, "w") as log:
+        server = subprocess.Popen([str(Path(sys.executable).with_name("ckan")), "-c", str(ini), "run",
+                                   "--host", HOST, "--port", str(PORT), "--disable-reloader"],
+                                  stdout=log, stderr=subprocess.STDOUT, cwd=REPO)
+        try:
+            for _ in range(120):
+                if portal_up():
+                    break
+                if server.poll() is not None:
+                    sys.exit(f"the portal stopped at once; see {log_path}")
+                time.sleep(0.5)
+            else:
+                sys.exit(f"the portal did not answer on {BASE}; see {log_path}")
+            yield
+        finally:
+            server.terminate()
+            server.wait(20)
+            say("stopped the portal started for the screenshots")
+
+
+def ensure_sample(ini: Path) -> None:
+    """One published disclosure with loaded records in the demo agency, unless it has one."""
+    import ckan.plugins.toolkit as tk
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+    from werkzeug.datastructures import FileStorage
+
+    from ckanext.oit import demo, thai_calendar
+
+    app = make_app(load_config(str(ini)))
+    with app._wsgi_app.test_request_context():
+        org = demo.ORGANIZATION["name"]
+        found = tk.get_action("package_search")({"ignore_auth": True}, {
+            "fq": f"organization:{org} +capacity:public", "rows": 1, "include_private": False})
+        if found["count"]:
+            return
+        users = {role: name for name, _f, _p, role in demo.USERS}
+
+        def act(role, action, **data):
+            return tk.get_action(action)({"user": users[role], "ignore_auth": False}, data)
+
+        fiscal_year = thai_calendar.fiscal_year_of(datetime.date.today())
+        year, month = thai_calendar.fiscal_year_months(fiscal_year)[0]
+        text = io.StringIO()
+        csv.writer(text).writerows([SAMPLE_HEADER] + SAMPLE_ROWS)
+        say(f"publishing a sample แบบ สขร.1 for {org}, fiscal year {fiscal_year}")
+        dataset = act("editor", "package_create", type="oit-procurement", owner_org=org,
+                      item_key="procurement-monthly-summary", fiscal_year=str(fiscal_year),
+                      period=f"{year}-{month:02d}",
+                      notes="ตัวอย่างสรุปผลการจัดซื้อจัดจ้างรายเดือนของหน่วยงานตัวอย่าง (demo sample)")
+        resource = act("editor", "resource_create", package_id=dataset["id"], name="แบบ สขร.1", format="CSV",
+                       url="", upload=FileStorage(stream=io.BytesIO(text.getvalue().encode("utf-8")),
+                                                  filename="sor-kor-ror-1.csv"))
+        _load_records(resource["id"])
+        act("editor", "oit_submit", id=dataset["id"])
+        act("admin", "oit_approve", id=dataset["id"])
+
+
+def _load_records(resource_id: str) -> None:
+    """Wait for the records job: the worker of `make run` takes it; else it runs here."""
+    import ckan.lib.jobs as jobs
+    import ckan.plugins.toolkit as tk
+    import rq
+
+    for _ in range(20):
+        state = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id}).get("oit_records") or {}
+        if state.get("status") not in (None, "queued"):
+            break
+        queue = jobs.get_queue()
+        if queue.count and not rq.Worker.all(connection=queue.connection):
+            rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        else:
+            time.sleep(1)
+    say(f"records of the sample: {state.get('status')}")
+
+
+def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
+    """(file name, path, who is signed in)."""
+    from ckanext.oit import demo
+
+    org = demo.ORGANIZATION["name"]
+    listed = [("01-home", "/", None), ("02-search", "/dataset/?q=จัดซื้อ", None)]
+    if dataset:
+        path = f"/{dataset['type']}/{dataset['name']}"
+        listed.append(("03-dataset", path, None))
+        if dataset["resources"]:
+            listed.append(("04-resource", f"{path}/resource/{dataset['resources'][0]['id']}", None))
+    listed += [
+        ("05-organisation", f"/organization/{org}", None),
+        ("06-oit-page", f"/oit/{org}", None),
+        ("07-login", "/user/login", None),
+        ("08-dashboard-staff", "/dashboard/datasets", "staff"),
+        ("09-compliance-director", f"/organization/{org}/oit-compliance", "director"),
+        ("10-approvals-director", "/oit/approvals", "director"),
+    ]
+    return listed
+
+
+def first_dataset() -> dict | None:
+    from ckanext.oit import demo
+
+    found = requests.get(f"{BASE}/api/3/action/package_search", timeout=30, params={
+        "fq": f"organization:{demo.ORGANIZATION['name']}", "rows": 1, "sort": "metadata_modified desc"}).json()
+    results = found["result"]["results"]
+    return results[0] if results else None
+
+
+def chromium(profile: str) -> webdriver.Chrome:
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--hide-scrollbars", f"--user-data-dir={profile}",
+                 f"--window-size={WIDTH},900", "--lang=th"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.set_page_load_timeout(60)
+    return driver
+
+
+def sign_in(driver, name: str, password: str) -> None:
+    driver.delete_all_cookies()
+    driver.get(f"{BASE}/user/login")
+    driver.find_element(By.ID, "field-login").send_keys(name)
+    field = driver.find_element(By.ID, "field-password")
+    field.send_keys(password)
+    field.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+    WebDriverWait(driver, 30).until(lambda d: "/user/login" not in d.current_url)
+
+
+def full_page_png(driver, path: Path) -> None:
+    """The whole page, beyond the window: Chrome's DevTools capture."""
+    time.sleep(1)  # let previews and fonts settle
+    size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+    shot = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True, "fromSurface": True,
+        "clip": {"x": 0, "y": 0, "width": WIDTH, "height": max(size["height"], 600), "scale": 1}})
+    path.write_bytes(base64.b64decode(shot["data"]))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--ini", default=str(REPO / "ckan.ini"))
+    parser.add_argument("--out", default=str(REPO / ".run" / "screenshots"))
+    args = parser.parse_args()
+    ini, out = Path(args.ini).resolve(), Path(args.out)
+    from ckanext.oit import demo
+
+    passwords = {name: password for name, password, _role in demo.credentials()}
+    ensure_sample(ini)
+    written = []
+    with portal(ini), tempfile.TemporaryDirectory() as profile:
+        dataset = first_dataset()
+        driver = chromium(profile)
+        try:
+            for lang, prefix in (("th", ""), ("en", "/en")):
+                (out / lang).mkdir(parents=True, exist_ok=True)
+                driver.delete_all_cookies()
+                signed_in = None
+                for name, path, who in pages(dataset):
+                    if who != signed_in:
+                        if who:
+                            sign_in(driver, who, passwords[who])
+                        else:
+                            driver.delete_all_cookies()
+                        signed_in = who
+                    driver.get(BASE + prefix + path)
+                    target = out / lang / f"{name}.png"
+                    full_page_png(driver, target)
+                    written.append(target)
+                    print(target)
+        finally:
+            driver.quit()
+    say(f"{len(written)} screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,56 @@
+"""The complaint channel in real headless Chromium: an anonymous person files a
+complaint with evidence, keeps the tracking code, and reads the status with it."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+from ckan import model
+from ckan.tests import factories
+
+from browser_support import PASSWORD, Person, browser, live_server  # noqa: F401  (fixtures)
+from ckanext.oit.channels import abuse
+from ckanext.oit.channels.model import Complaint, ComplaintAttachment
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def test_a_complaint_with_evidence_and_its_status_by_tracking_code(live_server, browser, tmp_path):
+    abuse.reset_rate_limits()
+    factories.Organization(name="pesao-channels", title="สพป.ทดสอบช่องทาง")
+    evidence = tmp_path / "หลักฐาน.pdf"
+    evidence.write_bytes(PDF)
+    person = Person(browser, live_server)
+
+    person.go("/oit/pesao-channels/complaints/new")
+    assert "ประกาศความเป็นส่วนตัว" in person.text()
+    Select(browser.find_element(By.ID, "field-category")).select_by_value("การเรียกรับสินบนหรือผลประโยชน์")
+    browser.find_element(By.ID, "field-description").send_keys("มีการเรียกรับเงินเพื่อเร่งอนุมัติเบิกจ่าย")
+    browser.find_element(By.ID, "field-incident_date").send_keys("๑๕/๑๐/๒๕๖๘")
+    browser.find_element(By.ID, "field-attachments").send_keys(str(evidence))
+    person.press("#field-anonymous")
+    person.press("#field-privacy_accepted")
+    person.click("oit-complaint-send")
+    code = WebDriverWait(browser, 15).until(lambda d: d.find_element(By.ID, "oit-tracking-code")).text.strip()
+    assert len(code) == 23 and code.count("-") == 3
+    complaint = model.Session.query(Complaint).one()
+    assert complaint.anonymous and complaint.name is None
+    assert model.Session.query(ComplaintAttachment).one().filename == "หลักฐาน.pdf"
+
+    # later, the complainant follows it with the code alone
+    browser.delete_all_cookies()
+    person.go("/oit/complaints/status")
+    browser.find_element(By.ID, "field-tracking_code").send_keys(code.lower())
+    person.click("oit-status-check")
+    status = WebDriverWait(browser, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, ".oit-complaint-status .oit-status"))
+    assert status.text == "รับเรื่องแล้ว"
+    assert "เรียกรับเงิน" not in person.text()          # the status page never shows the matter
+    # and in English
+    person.go("/en/oit/complaints/status")
+    browser.find_element(By.ID, "field-tracking_code").send_keys(code)
+    person.click("oit-status-check")
+    status = WebDriverWait(browser, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, ".oit-complaint-status .oit-status"))
+    assert status.text == "Received"

@@ -162,6 +162,24 @@ def test_the_organisation_page_links_to_its_oit_page(app, office):
     assert "กลุ่ม" not in headings  # OIT disclosures are not put in groups
 
 
+
+def test_the_channel_items_point_at_the_portals_own_channels(app, office):
+    """Q&A, complaints and participation are pages of this portal (issue 8), and the
+    organisation page, the OIT page and the items' landing pages lead to them."""
+    org = office.org["name"]
+    expected = {f"/oit/{org}/questions", f"/oit/{org}/feedback", f"/oit/{org}/complaints/new"}
+    org_page = soup(app.get(f"/organization/{org}"))
+    assert expected <= {a["href"] for a in org_page.select("a[href]")}
+    oit = soup(app.get(f"/oit/{org}/2569"))
+    linked = {row["data-item"]: row.select_one("a.oit-channel")["href"]
+              for row in _rows(oit) if row.select_one("a.oit-channel")}
+    assert set(linked) == {"qa-channel", "complaint-channel", "participation"}
+    assert set(linked.values()) == expected
+    for item_key, href in linked.items():
+        assert app.get(href).status_code == 200, href
+        landing = soup(app.get(f"/oit/{org}/2569/{item_key}"))
+        assert landing.select_one("p.oit-channel a")["href"] == href
+
 def test_the_oit_page_of_the_demo_agency_lists_every_item_with_working_links(app, cli):
     from ckan.cli.cli import ckan as ckan_command
     from ckanext.oit import demo
@@ -282,9 +300,9 @@ def test_the_public_cannot_read_the_records_of_a_private_dataset(app, office):
     assert sql.status_code == 403 and "จัดซื้อกระดาษ" not in sql.body
     assert app.get(f"/datastore/dump/{resource['id']}").status_code in (403, 404)
     # the table view's data endpoint asks DataStore as the visitor, and is refused before any row is read
-    with pytest.raises(tk.NotAuthorized):
-        app.post(f"/datatables/ajax/{view['id']}", data={"draw": "1", "search[value]": "", "start": "0",
-                                                          "length": "10"})
+    ajax = app.post(f"/datatables/ajax/{view['id']}", data={"draw": "1", "search[value]": "", "start": "0",
+                                                             "length": "10"})
+    assert ajax.status_code == 403 and "จัดซื้อกระดาษ" not in ajax.body
 
     # an outsider's write to the rows is refused too (the DataStore guards)
     with pytest.raises(tk.NotAuthorized):

@@ -12,6 +12,7 @@ from ckanext.oit.i18n_dates import (
 )
 from ckanext.oit.i18n_labels import humanize_entity_type, oit_activity_type_label, oit_resource_items
 from ckanext.oit.portal.home import oit_portal_home
+from ckanext.oit.channels import oit_channel_link
 from ckanext.oit.workflow.helpers import (
     oit_audit_action_label, oit_audit_history, oit_open_change_request, oit_package_dict, oit_status_label, oit_user_name,
     oit_workflow_actions,
@@ -28,6 +29,8 @@ __all__ = [
     "humanize_entity_type", "oit_resource_items", "oit_activity_type_label",
     # the public portal
     "oit_portal_home",
+    # the portal's own Q&A, complaint and feedback pages for their OIT items
+    "oit_channel_link",
 ]
 
 

@@ -10,6 +10,7 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.oit import dataset_types, frameworks, search
 from ckanext.oit.channels import action as channels
 from ckanext.oit.logic import action
+from ckanext.oit.portal import errors as portal_errors
 from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard
 
@@ -27,6 +28,7 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
     # ckanext/oit/i18n: Thai for CKAN's own strings that its catalogue leaves empty
     p.implements(p.ITranslation)
 
@@ -35,6 +37,12 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config: Any) -> None:
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "oit")  # ckanext/oit/assets/webassets.yml
+
+    # IMiddleware: uncaught refusals are 403 pages
+
+    def make_middleware(self, app: Any, config: Any) -> Any:
+        portal_errors.register(app)
+        return app
 
     # IConfigurable: a broken edition or schema stops CKAN here, with its name.
 

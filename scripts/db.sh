@@ -18,3 +18,13 @@ fi
 say "migrating the database of $ini"
 "${ckan[@]}" db upgrade >>"$OIT_LOG/db.log" 2>&1 \
     || { tail -30 "$OIT_LOG/db.log" >&2; die "ckan db upgrade failed for $ini (log: $OIT_LOG/db.log)"; }
+
+# A Solr schema change wiped this ini's core (scripts/solr.sh left a marker): refill it.
+core="$(sed -n 's|^solr_url *= *.*/solr/\([^/]*\)/*$|\1|p' "$ini")"
+marker="$OIT_RUN/solr/reindex-$core"
+if [ -n "$core" ] && [ -e "$marker" ]; then
+    say "rebuilding the search index of $ini (core $core was wiped by a schema change)"
+    "${ckan[@]}" search-index rebuild >>"$OIT_LOG/db.log" 2>&1 \
+        || { tail -30 "$OIT_LOG/db.log" >&2; die "ckan search-index rebuild failed for $ini (log: $OIT_LOG/db.log)"; }
+    rm -f "$marker"
+fi

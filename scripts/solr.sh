@@ -86,9 +86,9 @@ render_home() {
         install_if_changed "$dir/core.properties.new" "$dir/core.properties"
         rm -f "$dir/core.properties.new"
         if [ "$wipe" = 1 ] && grep -qx schema.xml <<<"$changed" && [ -d "$dir/data" ]; then
-            say "schema of core $core changed: its index was wiped" \
-                "(for the dev core: ckan search-index rebuild)"
+            say "schema of core $core changed: its index was wiped (db.sh rebuilds it)"
             rm -rf "$dir/data"
+            touch "$SOLR_DIR/reindex-$core"  # scripts/db.sh rebuilds the index from the database
         fi
     done
     # Cores made at runtime by scripts/test-env.sh (ckan-test-NAME) follow ckan-test's conf.

@@ -1,4 +1,5 @@
-"""Full-page PNGs of the portal's main pages in Thai and English, for review.
+"""Full-page PNGs of the portal's main pages and its public two-way channels (Q&A,
+feedback, the complaint form and status lookup) in Thai and English, for review.
 
     .venv/bin/python scripts/screenshots.py [--ini ckan.ini] [--out .run/screenshots]
 
@@ -163,6 +164,11 @@ def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
         ("08-dashboard-staff", "/dashboard/datasets", "staff"),
         ("09-compliance-director", f"/organization/{org}/oit-compliance", "director"),
         ("10-approvals-director", "/oit/approvals", "director"),
+        # the public two-way channels
+        ("11-questions", f"/oit/{org}/questions", None),
+        ("12-feedback", f"/oit/{org}/feedback", None),
+        ("13-complaint-form", f"/oit/{org}/complaints/new", None),
+        ("14-complaint-status", "/oit/complaints/status", None),
     ]
     return listed
 

@@ -54,3 +54,40 @@ def test_a_complaint_with_evidence_and_its_status_by_tracking_code(live_server, 
     person.click("oit-status-check")
     status = WebDriverWait(browser, 15).until(lambda d: d.find_element(By.CSS_SELECTOR, ".oit-complaint-status .oit-status"))
     assert status.text == "Received"
+
+
+def test_an_admin_designates_an_officer_who_moves_a_complaint_and_sees_its_history(live_server, browser):
+    import ckan.plugins.toolkit as tk
+
+    abuse.reset_rate_limits()
+    admin = factories.User(name="director_channels", password=PASSWORD)
+    staff = factories.User(name="staff_channels", fullname="นางสาวรับเรื่อง ตั้งใจ", password=PASSWORD)
+    factories.Organization(name="pesao-officers", title="สพป.ทดสอบเจ้าหน้าที่", users=[
+        {"name": admin["name"], "capacity": "admin"}, {"name": staff["name"], "capacity": "editor"}])
+    tk.get_action("oit_complaint_create")({"user": ""}, {
+        "organization": "pesao-officers", "category": "การเรียกรับสินบนหรือผลประโยชน์",
+        "description": "มีการเรียกรับเงินเพื่อเร่งอนุมัติเบิกจ่าย", "privacy_accepted": "true"})
+    person = Person(browser, live_server)
+
+    # the director finds the designation among the organisation's tabs
+    person.login("director_channels")
+    person.go("/organization/pesao-officers")
+    person.press("a[href$='/oit/pesao-officers/complaints/officers']")
+    WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("/complaints/officers"))
+    Select(browser.find_element(By.ID, "field-officer-user")).select_by_value("staff_channels")
+    person.click("oit-officer-add")
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".oit-complaint-officers tr[data-user='staff_channels']"))
+
+    # the officer opens the complaint from the list, moves it on, and reads its history
+    person.login("staff_channels")
+    person.go("/oit/pesao-officers/complaints")
+    person.press(".oit-complaints tbody a")
+    WebDriverWait(browser, 15).until(lambda d: d.find_elements(By.ID, "field-status"))
+    Select(browser.find_element(By.ID, "field-status")).select_by_value("in_progress")
+    person.click("oit-complaint-save")
+    WebDriverWait(browser, 15).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".oit-complaint-history tbody tr")) == 2)
+    rows = browser.find_elements(By.CSS_SELECTOR, ".oit-complaint-history tbody tr")
+    assert "นางสาวรับเรื่อง ตั้งใจ" in rows[1].text
+    assert "รับเรื่องแล้ว → อยู่ระหว่างดำเนินการ" in rows[1].text
+    assert model.Session.query(Complaint).one().status == "in_progress"

@@ -1,5 +1,5 @@
 """`make screenshots`: scripts/screenshots.py against a live portal writes a
-full-page PNG of each main page in Thai and English."""
+full-page PNG of each main page and public channel page in Thai and English."""
 from __future__ import annotations
 
 import os
@@ -30,7 +30,8 @@ def test_screenshots_of_the_main_pages_in_thai_and_english(live_server, tmp_path
 
     printed = [Path(line) for line in done.stdout.split()]
     names = {"01-home", "02-search", "03-dataset", "04-resource", "05-organisation", "06-oit-page",
-             "07-login", "08-dashboard-staff", "09-compliance-director", "10-approvals-director"}
+             "07-login", "08-dashboard-staff", "09-compliance-director", "10-approvals-director",
+             "11-questions", "12-feedback", "13-complaint-form", "14-complaint-status"}
     assert sorted(printed) == sorted(out / lang / f"{name}.png" for lang in ("th", "en") for name in names)
     for png in printed:
         data = png.read_bytes()
@@ -40,3 +41,7 @@ def test_screenshots_of_the_main_pages_in_thai_and_english(live_server, tmp_path
     # full page, not the window: the resource page with its preview is longer than 900 px
     resource = (out / "th" / "04-resource.png").read_bytes()
     assert int.from_bytes(resource[20:24], "big") > 900
+    # the complaint form (privacy notice and all its fields) is drawn, not an error page
+    for lang in ("th", "en"):
+        form = (out / lang / "13-complaint-form.png").read_bytes()
+        assert int.from_bytes(form[20:24], "big") > 1200, lang

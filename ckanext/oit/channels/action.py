@@ -289,15 +289,18 @@ def oit_complaint_create(context, data_dict):
                           channel=channel, description=description, incident_date=incident_date,
                           incident_place=place, anonymous=anonymous, name=name, email=email, phone=phone,
                           received_at=received_at, status_at=received_at)
+    recorder = _user_id(context) if officer else None  # the public web form records no one
     try:
         model.Session.add(complaint)
         model.Session.flush()
         complaints.store(complaint, files)
+        complaints.record_change(complaint, None, recorder, received_at)
         model.repo.commit()
     except Exception:
         model.Session.rollback()
         complaints.discard_files(complaint.id)
         raise
+    jobs.mail_complaint_received(complaint, recorder)  # after the commit: no mail for a refused one
     return dict(complaints.status_dict(complaint), tracking_code=code, organization=org.name,
                 attachment_count=len(files))
 
@@ -370,6 +373,7 @@ def oit_complaint_update(context, data_dict):
     note = form.text("officer_note", "บันทึกของเจ้าหน้าที่", "The officer's note", max_length=10000)
     form.raise_if_errors()
     now = datetime.datetime.utcnow()
+    before = (complaint.status, complaint.closure, complaint.outcome, complaint.forwarded_to)
     if status != complaint.status:
         complaint.status_at = now
     complaint.status = status
@@ -380,6 +384,9 @@ def oit_complaint_update(context, data_dict):
     if note is not None:
         complaint.officer_note = note
     complaint.updated_by = _user_id(context)
+    # a step of the history when what the complainant reads changed (not for a note alone)
+    if (complaint.status, complaint.closure, complaint.outcome, complaint.forwarded_to) != before:
+        complaints.record_change(complaint, before[0], complaint.updated_by, now)
     model.repo.commit()
     return complaints.full(complaint)
 

@@ -13,11 +13,13 @@ def channels() -> None:
 
 @channels.command("retention")
 def retention() -> None:
-    """Delete closed complaints and attachments older than the retention settings (for cron)."""
+    """Delete closed complaints and attachments older than the retention settings,
+    and clear the contact of answered questions and feedback (for cron)."""
     from ckanext.oit.channels.retention import apply
 
     done = apply()
-    click.echo(f"{done.complaints_deleted} closed complaint(s) and {done.attachments_deleted} attachment(s) deleted")
+    click.echo(f"{done.complaints_deleted} closed complaint(s) and {done.attachments_deleted} attachment(s) deleted; "
+               f"name and e-mail cleared from {done.contacts_cleared} question(s) and feedback")
 
 
 @channels.command("statistics")

@@ -17,7 +17,7 @@ import ckan.lib.uploader as uploader
 from ckanext.oit.channels.abuse import Attachment
 from ckanext.oit.channels.model import (
     CLOSED, FORWARDED, IN_PROGRESS, RECEIVED, RESOLVED, TERMINATED,
-    Complaint, ComplaintAttachment, ComplaintOfficer,
+    Complaint, ComplaintAttachment, ComplaintOfficer, ComplaintStatusChange,
 )
 from ckanext.oit.records import tables
 
@@ -108,6 +108,20 @@ def may_read(user_name: str | None, org_id: str | None) -> bool:
     return bool(user_name) and (authz.is_sysadmin(user_name) or is_officer(user_name, org_id))
 
 
+def officers_to_tell(org_id: str, except_user_id: str | None = None) -> list[model.User]:
+    """Active officers still in the organisation with an e-mail address, one per address."""
+    seen, found = set(), []
+    for user_id in officer_ids(org_id):
+        user = model.User.get(user_id)
+        if user is None or user.id == except_user_id or not is_officer(user.name, org_id):
+            continue
+        address = (user.email or "").strip().lower()
+        if address and address not in seen:
+            seen.add(address)
+            found.append(user)
+    return sorted(found, key=lambda u: u.name)
+
+
 # --- attachments ------------------------------------------------------------------
 
 def storage_dir(complaint_id: str) -> str:
@@ -148,6 +162,34 @@ def discard_files(complaint_id: str) -> None:
 def attachments_of(complaint: Complaint) -> list[ComplaintAttachment]:
     return (model.Session.query(ComplaintAttachment).filter(ComplaintAttachment.complaint_id == complaint.id)
             .order_by(ComplaintAttachment.created_at).all())
+
+
+# --- status history ------------------------------------------------------------
+
+def record_change(complaint: Complaint, from_status: str | None, user_id: str | None,
+                  when: datetime.datetime) -> None:
+    """Add the step the complaint just took to its history (the caller commits)."""
+    model.Session.add(ComplaintStatusChange(
+        complaint_id=complaint.id, from_status=from_status, to_status=complaint.status,
+        closure=complaint.closure if complaint.status == CLOSED else None,
+        outcome=complaint.outcome if complaint.status == CLOSED else None,
+        forwarded_to=complaint.forwarded_to if complaint.status == FORWARDED else None,
+        changed_by=user_id, changed_at=when))
+
+
+def history(complaint: Complaint) -> list[dict[str, Any]]:
+    rows = (model.Session.query(ComplaintStatusChange).filter(ComplaintStatusChange.complaint_id == complaint.id)
+            .order_by(ComplaintStatusChange.changed_at, ComplaintStatusChange.id))
+    result = []
+    for row in rows:
+        user = model.User.get(row.changed_by) if row.changed_by else None
+        result.append({
+            "from_status": row.from_status, "to_status": row.to_status, "closure": row.closure,
+            "outcome": row.outcome, "forwarded_to": row.forwarded_to, "changed_at": _iso(row.changed_at),
+            "changed_by": user.name if user else None,
+            "changed_by_name": (user.fullname or user.name) if user else None,
+        })
+    return result
 
 
 # --- dicts ---------------------------------------------------------------------------
@@ -195,6 +237,7 @@ def full(complaint: Complaint) -> dict[str, Any]:
         "attachments_purged_at": _iso(complaint.attachments_purged_at),
         "attachments": [{"id": a.id, "filename": a.filename, "mimetype": a.mimetype, "size": a.size}
                         for a in attachments_of(complaint)],
+        "history": history(complaint),
     })
     return result
 

@@ -1,12 +1,13 @@
-"""Tables of the two-way channels (migration oit_0005): questions and answers,
-complaints with their attachments and the organisation's complaint officers,
-and feedback. Complaints hold personal data: only officers read them."""
+"""Tables of the two-way channels (migrations oit_0005, oit_0006): questions and
+answers, complaints with their attachments, status history and the
+organisation's complaint officers, and feedback. Complaints hold personal
+data: only officers read them."""
 from __future__ import annotations
 
 import datetime
 import uuid
 
-from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, Text
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, ForeignKey, Integer, Text
 
 import ckan.plugins.toolkit as tk
 
@@ -106,3 +107,20 @@ class ComplaintAttachment(tk.BaseModel):
     mimetype = Column(Text, nullable=False)
     size = Column(Integer, nullable=False)
     created_at = Column(DateTime, nullable=False, default=_now)
+
+
+class ComplaintStatusChange(tk.BaseModel):
+    """One step of a complaint's status history (who, when, from → to, outcome).
+    Kept with the complaint and deleted with it under the retention rule, since
+    an outcome may name people; only officers read it."""
+    __tablename__ = "oit_complaint_status_change"
+
+    id = Column(BigInteger, primary_key=True, autoincrement=True)
+    complaint_id = Column(Text, ForeignKey("oit_complaint.id", ondelete="CASCADE"), nullable=False, index=True)
+    from_status = Column(Text)  # None: the complaint arrived
+    to_status = Column(Text, nullable=False)
+    closure = Column(Text)
+    outcome = Column(Text)
+    forwarded_to = Column(Text)
+    changed_by = Column(Text)  # user id; None for the public web form
+    changed_at = Column(DateTime, nullable=False, default=_now)

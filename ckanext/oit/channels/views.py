@@ -1,6 +1,7 @@
 """Pages of the channels. Public: questions, feedback, the complaint form and
 the status by tracking code. Staff: moderation of questions and feedback; the
-complaint officers' list, complaint page and attachment downloads. Every read
+complaint officers' list, complaint page (with its status history) and
+attachment downloads; the admins' page designating the officers. Every read
 goes through the actions' auth functions."""
 from __future__ import annotations
 
@@ -46,115 +47,105 @@ def _no_store(response):
     return response
 
 
-def _list(action: str, org: model.Group, **params) -> dict[str, Any]:
+def _list(action: str, org: model.Group, **params) -> Any:
     return tk.get_action(action)(_context(), dict(params, organization=org.id))
+
+
+def _flash_errors(error: tk.ValidationError) -> None:
+    for messages in error.error_dict.values():
+        for message in messages:
+            tk.h.flash_error(message)
+
+
+# --- the shape shared by questions and feedback -------------------------------------------
+
+def _public_page(org: str, create: str, listing: str, template: str, key: str, received: tuple[str, str],
+                 values: dict[str, Any], **search):
+    """The published entries of a channel and its form (GET); a submission (POST)
+    goes back to the page with a thank-you, or shows the form with its errors.
+    ``search``: parameters of the list, given to the template too."""
+    organization = _org_or_404(org)
+    errors = {}
+    if tk.request.method == "POST":
+        values = _form()
+        try:
+            tk.get_action(create)(_context(), dict(values, organization=organization.id))
+        except abuse.Throttled as error:
+            return _throttled(error)
+        except tk.ValidationError as error:
+            errors = error.error_dict
+        else:
+            tk.h.flash_success(helpers.oit_lang_text(*received))
+            return tk.redirect_to(tk.request.endpoint, org=organization.name)
+    return tk.render(template, dict(search, **{
+        "organization": organization, key: _list(listing, organization, limit=100, **search),
+        "errors": errors, "values": values, "staff": is_staff(_context()["user"], organization.id),
+        "contact_days": int(abuse.setting("contact_retention_days"))}))
+
+
+def _queue_page(org: str, listing: str, template: str, key: str):
+    """The staff's moderation queue (pending by default); the action refuses others."""
+    organization = _org_or_404(org)
+    try:
+        found = _list(listing, organization, state=tk.request.args.get("state", "pending"), limit=200)
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    return tk.render(template, {"organization": organization, key: found})
+
+
+def _decide(action: str, id: str, queue: str):
+    """Publish (with the answer or response) or reject one entry, then back to the queue."""
+    try:
+        done = tk.get_action(action)(_context(), dict(_form(), id=id))
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ObjectNotFound:
+        return tk.abort(404)
+    except tk.ValidationError as error:
+        _flash_errors(error)
+        return tk.redirect_to(tk.request.referrer or "/")
+    tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
+    return tk.redirect_to(queue, org=model.Group.get(done["owner_org"]).name)
 
 
 # --- questions -----------------------------------------------------------------------
 
 @channels.route("/oit/<org>/questions", methods=["GET", "POST"])
 def questions(org: str):
-    organization = _org_or_404(org)
-    errors, values = {}, {}
-    if tk.request.method == "POST":
-        values = _form()
-        try:
-            tk.get_action("oit_question_create")(_context(), dict(values, organization=organization.id))
-        except abuse.Throttled as error:
-            return _throttled(error)
-        except tk.ValidationError as error:
-            errors = error.error_dict
-        else:
-            tk.h.flash_success(helpers.oit_lang_text(
-                "ได้รับคำถามแล้ว จะแสดงพร้อมคำตอบเมื่อเจ้าหน้าที่ตอบ",
-                "Your question was received; it will appear with its answer once staff answer it."))
-            return tk.redirect_to("oit_channels.questions", org=organization.name)
-    q = tk.request.args.get("q", "")
-    found = _list("oit_question_list", organization, q=q, limit=100)
-    return tk.render("oit/channels/questions.html", {
-        "organization": organization, "questions": found, "q": q, "errors": errors, "values": values,
-        "staff": is_staff(_context()["user"], organization.id)})
+    return _public_page(org, "oit_question_create", "oit_question_list", "oit/channels/questions.html",
+                        "questions", ("ได้รับคำถามแล้ว จะแสดงพร้อมคำตอบเมื่อเจ้าหน้าที่ตอบ",
+                                      "Your question was received; it will appear with its answer once staff answer it."),
+                        {}, q=tk.request.args.get("q", ""))
 
 
 @channels.route("/oit/<org>/questions/moderate")
 def question_queue(org: str):
-    organization = _org_or_404(org)
-    try:
-        found = _list("oit_question_list", organization, state=tk.request.args.get("state", "pending"), limit=200)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    return tk.render("oit/channels/question_queue.html", {"organization": organization, "questions": found})
+    return _queue_page(org, "oit_question_list", "oit/channels/question_queue.html", "questions")
 
 
 @channels.route("/oit/questions/<id>/answer", methods=["POST"])
 def question_answer(id: str):
-    form = _form()
-    try:
-        question = tk.get_action("oit_question_answer")(_context(), dict(form, id=id))
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404)
-    except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages:
-                tk.h.flash_error(message)
-        return tk.redirect_to(tk.request.referrer or "/")
-    tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
-    org = model.Group.get(question["owner_org"])
-    return tk.redirect_to("oit_channels.question_queue", org=org.name)
+    return _decide("oit_question_answer", id, "oit_channels.question_queue")
 
 
 # --- feedback ------------------------------------------------------------------------
 
 @channels.route("/oit/<org>/feedback", methods=["GET", "POST"])
 def feedback(org: str):
-    organization = _org_or_404(org)
-    errors, values = {}, {"package_id": tk.request.args.get("dataset", "")}
-    if tk.request.method == "POST":
-        values = _form()
-        try:
-            tk.get_action("oit_feedback_create")(_context(), dict(values, organization=organization.id))
-        except abuse.Throttled as error:
-            return _throttled(error)
-        except tk.ValidationError as error:
-            errors = error.error_dict
-        else:
-            tk.h.flash_success(helpers.oit_lang_text(
-                "ได้รับความคิดเห็นแล้ว จะเผยแพร่พร้อมคำตอบของหน่วยงานหลังการตรวจสอบ",
-                "Thank you; your opinion will be published with the agency's response after review."))
-            return tk.redirect_to("oit_channels.feedback", org=organization.name)
-    found = _list("oit_feedback_list", organization, limit=100)
-    return tk.render("oit/channels/feedback.html", {
-        "organization": organization, "feedback": found, "errors": errors, "values": values,
-        "staff": is_staff(_context()["user"], organization.id)})
+    return _public_page(org, "oit_feedback_create", "oit_feedback_list", "oit/channels/feedback.html",
+                        "feedback", ("ได้รับความคิดเห็นแล้ว จะเผยแพร่พร้อมคำตอบของหน่วยงานหลังการตรวจสอบ",
+                                     "Thank you; your opinion will be published with the agency's response after review."),
+                        {"package_id": tk.request.args.get("dataset", "")})
 
 
 @channels.route("/oit/<org>/feedback/moderate")
 def feedback_queue(org: str):
-    organization = _org_or_404(org)
-    try:
-        found = _list("oit_feedback_list", organization, state=tk.request.args.get("state", "pending"), limit=200)
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    return tk.render("oit/channels/feedback_queue.html", {"organization": organization, "feedback": found})
+    return _queue_page(org, "oit_feedback_list", "oit/channels/feedback_queue.html", "feedback")
 
 
 @channels.route("/oit/feedback/<id>/respond", methods=["POST"])
 def feedback_respond(id: str):
-    try:
-        done = tk.get_action("oit_feedback_respond")(_context(), dict(_form(), id=id))
-    except tk.NotAuthorized as error:
-        return tk.abort(403, str(error))
-    except tk.ObjectNotFound:
-        return tk.abort(404)
-    except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages:
-                tk.h.flash_error(message)
-        return tk.redirect_to(tk.request.referrer or "/")
-    tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
-    return tk.redirect_to("oit_channels.feedback_queue", org=model.Group.get(done["owner_org"]).name)
+    return _decide("oit_feedback_respond", id, "oit_channels.feedback_queue")
 
 
 # --- complaints: the public side --------------------------------------------------------
@@ -212,7 +203,53 @@ def complaint_list(org: str):
         return tk.abort(403, str(error))
     return _no_store(tk.render("oit/channels/complaint_list.html", {
         "organization": organization, "complaints": found, "statuses": COMPLAINT_STATUSES,
-        "labels": complaints.STATUS_LABELS}))
+        "labels": complaints.STATUS_LABELS, "may_designate": _may("oit_complaint_officer_add", organization)}))
+
+
+def _may(auth: str, organization: model.Group) -> bool:
+    try:
+        tk.check_access(auth, _context(), {"organization": organization.id})
+    except tk.NotAuthorized:
+        return False
+    return True
+
+
+def _members(organization: model.Group) -> list[dict[str, str]]:
+    """The organisation's active members (those an admin may designate)."""
+    rows = (model.Session.query(model.User, model.Member.capacity)
+            .join(model.Member, model.Member.table_id == model.User.id)
+            .filter(model.Member.group_id == organization.id, model.Member.table_name == "user",
+                    model.Member.state == model.State.ACTIVE, model.User.state == model.State.ACTIVE)
+            .order_by(model.User.name))
+    return [{"name": user.name, "fullname": user.fullname or "", "capacity": capacity} for user, capacity in rows]
+
+
+@channels.route("/oit/<org>/complaints/officers", methods=["GET", "POST"])
+def complaint_officers(org: str):
+    """Organisation admins (and sysadmins) designate members as complaint officers and end it."""
+    organization = _org_or_404(org)
+    try:
+        if tk.request.method == "POST":
+            decision = tk.request.form.get("decision")
+            action = {"add": "oit_complaint_officer_add", "remove": "oit_complaint_officer_remove"}.get(decision)
+            if action is None:
+                return tk.abort(400, helpers.oit_lang_text("คำสั่งไม่ถูกต้อง", "Unknown decision"))
+            try:
+                tk.get_action(action)(_context(), {"organization": organization.id,
+                                                   "user": tk.request.form.get("user", "")})
+            except tk.ValidationError as error:
+                _flash_errors(error)
+            else:
+                tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
+            return tk.redirect_to("oit_channels.complaint_officers", org=organization.name)
+        officers = _list("oit_complaint_officer_list", organization)
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    designated = {o["user"] for o in officers}
+    return tk.render("oit/channels/complaint_officers.html", {
+        "organization": organization, "officers": officers,
+        "candidates": [m for m in _members(organization) if m["name"] not in designated],
+        "may_read": complaints.may_read(_context()["user"], organization.id)})
 
 
 @channels.route("/oit/complaints/<id>", methods=["GET", "POST"])

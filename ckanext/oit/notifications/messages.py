@@ -26,6 +26,7 @@ __all__ = [
     "Message",
     "dataset_url",
     "display_name",
+    "site_link",
     "event_time",
     "submitted_message",
     "decision_message",
@@ -132,6 +133,12 @@ def dataset_url(package: Mapping[str, Any]) -> str:
     dataset_type = package.get("type") or "dataset"
     name = package.get("name") or package.get("id") or ""
     return f"{site_url}{root_path}/{dataset_type}/{name}"
+
+
+def site_link(path: str) -> str:
+    """A page of the portal (``path`` from its root), built like ``dataset_url``."""
+    site_url = (tk.config.get("ckan.site_url") or "").rstrip("/")
+    return f"{site_url}{_root_path()}/{path.lstrip('/')}"
 
 
 def event_time(when: Optional[datetime] = None) -> datetime:

@@ -26,7 +26,7 @@ setup:
 
 run: setup
 	@bash $(S)/db.sh ckan.ini
-	@.venv/bin/ckan -c ckan.ini oit demo
+	@.venv/bin/ckan -c ckan.ini oit demo --samples
 	@bash $(S)/worker.sh start
 	@bash $(S)/serve.sh
 
@@ -47,7 +47,7 @@ bench: setup
 # PNGs of the main pages in Thai and English, into .run/screenshots/ (scripts/screenshots.py)
 screenshots: setup
 	@bash $(S)/db.sh ckan.ini
-	@.venv/bin/ckan -c ckan.ini oit demo
+	@.venv/bin/ckan -c ckan.ini oit demo --samples
 	.venv/bin/python $(S)/screenshots.py
 
 clean: stop

@@ -4,20 +4,16 @@ feedback, the complaint form and status lookup) in Thai and English, for review.
     .venv/bin/python scripts/screenshots.py [--ini ckan.ini] [--out .run/screenshots]
 
 Run by `make screenshots` after the set-up, the database and the demo agency
-(`ckan oit demo`). Uses the portal on http://127.0.0.1:$OIT_CKAN_PORT when one
+with its sample content (`ckan oit demo --samples`). Uses the portal on
+http://127.0.0.1:$OIT_CKAN_PORT when one
 answers (`make run`); otherwise starts `ckan run` there in the background and
 stops it at the end. The backing services stay up, as after `make run`
-(`make stop` ends them). When the demo agency has no published dataset, one
-sample is published the agency's way (staff prepares, director approves) with
-a CSV of records, so that the dataset, resource and preview pages have content.
+(`make stop` ends them).
 """
 from __future__ import annotations
 
 import argparse
 import base64
-import csv
-import datetime
-import io
 import os
 import shutil
 import subprocess
@@ -39,15 +35,6 @@ PORT = int(os.environ.get("OIT_CKAN_PORT", "5000"))
 BASE = f"http://{HOST}:{PORT}"
 WIDTH = 1280
 
-# แบบ สขร.1 (procurement-monthly-summary): Thai column titles, two rows
-SAMPLE_HEADER = ["ลำดับที่", "งานที่จัดซื้อหรือจัดจ้าง", "วงเงินที่จะซื้อหรือจ้าง", "ราคากลาง", "วิธีซื้อหรือจ้าง",
-                 "ผู้ได้รับการคัดเลือก", "ราคาที่ตกลงซื้อหรือจ้าง", "เลขที่ของสัญญาหรือข้อตกลงในการซื้อหรือจ้าง"]
-SAMPLE_ROWS = [
-    ["1", "จัดซื้อกระดาษ A4 จำนวน 100 รีม", "12,500", "12,500", "วิธีเฉพาะเจาะจง", "ร้านเครื่องเขียนตัวอย่าง",
-     "12,000", "1/2570"],
-    ["2", "จ้างซ่อมเครื่องปรับอากาศห้องประชุม", "45,000", "45,000", "วิธีเฉพาะเจาะจง", "บริษัท ตัวอย่างแอร์ จำกัด",
-     "44,200", "2/2570"],
-]
 
 
 def say(text: str) -> None:
@@ -88,62 +75,6 @@ def portal(ini: Path):
             server.terminate()
             server.wait(20)
             say("stopped the portal started for the screenshots")
-
-
-def ensure_sample(ini: Path) -> None:
-    """One published disclosure with loaded records in the demo agency, unless it has one."""
-    import ckan.plugins.toolkit as tk
-    from ckan.cli import load_config
-    from ckan.config.middleware import make_app
-    from werkzeug.datastructures import FileStorage
-
-    from ckanext.oit import demo, thai_calendar
-
-    app = make_app(load_config(str(ini)))
-    with app._wsgi_app.test_request_context():
-        org = demo.ORGANIZATION["name"]
-        found = tk.get_action("package_search")({"ignore_auth": True}, {
-            "fq": f"organization:{org} +capacity:public", "rows": 1, "include_private": False})
-        if found["count"]:
-            return
-        users = {role: name for name, _f, _p, role in demo.USERS}
-
-        def act(role, action, **data):
-            return tk.get_action(action)({"user": users[role], "ignore_auth": False}, data)
-
-        fiscal_year = thai_calendar.fiscal_year_of(datetime.date.today())
-        year, month = thai_calendar.fiscal_year_months(fiscal_year)[0]
-        text = io.StringIO()
-        csv.writer(text).writerows([SAMPLE_HEADER] + SAMPLE_ROWS)
-        say(f"publishing a sample แบบ สขร.1 for {org}, fiscal year {fiscal_year}")
-        dataset = act("editor", "package_create", type="oit-procurement", owner_org=org,
-                      item_key="procurement-monthly-summary", fiscal_year=str(fiscal_year),
-                      period=f"{year}-{month:02d}",
-                      notes="ตัวอย่างสรุปผลการจัดซื้อจัดจ้างรายเดือนของหน่วยงานตัวอย่าง (demo sample)")
-        resource = act("editor", "resource_create", package_id=dataset["id"], name="แบบ สขร.1", format="CSV",
-                       url="", upload=FileStorage(stream=io.BytesIO(text.getvalue().encode("utf-8")),
-                                                  filename="sor-kor-ror-1.csv"))
-        _load_records(resource["id"])
-        act("editor", "oit_submit", id=dataset["id"])
-        act("admin", "oit_approve", id=dataset["id"])
-
-
-def _load_records(resource_id: str) -> None:
-    """Wait for the records job: the worker of `make run` takes it; else it runs here."""
-    import ckan.lib.jobs as jobs
-    import ckan.plugins.toolkit as tk
-    import rq
-
-    for _ in range(20):
-        state = tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id}).get("oit_records") or {}
-        if state.get("status") not in (None, "queued"):
-            break
-        queue = jobs.get_queue()
-        if queue.count and not rq.Worker.all(connection=queue.connection):
-            rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
-        else:
-            time.sleep(1)
-    say(f"records of the sample: {state.get('status')}")
 
 
 def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
@@ -225,7 +156,6 @@ def main() -> int:
     from ckanext.oit import demo
 
     passwords = {name: password for name, password, _role in demo.credentials()}
-    ensure_sample(ini)
     written = []
     with portal(ini), tempfile.TemporaryDirectory() as profile:
         dataset = first_dataset()

@@ -43,6 +43,38 @@ def test_demo_command_runs_twice(cli):
     assert _roles()["staff"] == "Editor"
 
 
+def test_demo_samples_are_published_the_agencys_way_and_only_once(cli, app):
+    """`make run` loads `ckan oit demo --samples`: the public sees a published
+    แบบ สขร.1 with its records, an answered question and answered feedback."""
+    first = cli.invoke(ckan_command, ["oit", "demo", "--samples"])
+    assert first.exit_code == 0, first.output
+    assert "(2 records, loaded)" in first.output
+    org = demo.ORGANIZATION["name"]
+    public = tk.get_action("package_search")({"user": ""}, {"fq": f'organization:"{org}"'})
+    assert public["count"] == 1
+    dataset = public["results"][0]
+    assert dataset["oit_status"] == "published" and not dataset["private"]
+    rows = tk.get_action("datastore_search")({"user": ""}, {"resource_id": dataset["resources"][0]["id"]})
+    assert rows["total"] == 2
+    history = tk.get_action("oit_audit_list")({"user": "director"}, {"id": dataset["id"]})
+    assert {"submit", "approve"} <= {e["action"] for e in history}  # staff submitted, the director approved
+    questions = soup_text(app.get(f"/oit/{org}/questions"))
+    assert "อนุบาล" in questions and "1–15 มีนาคม" in questions
+    assert "CSV" in soup_text(app.get(f"/oit/{org}/feedback"))
+    officers = tk.get_action("oit_complaint_officer_list")({"user": "director"}, {"organization": org})
+    assert "director" in str(officers)
+
+    second = cli.invoke(ckan_command, ["oit", "demo", "--samples"])
+    assert second.exit_code == 0, second.output
+    assert "kept the sample procurement summary" in second.output
+    assert tk.get_action("package_search")({"user": ""}, {"fq": f'organization:"{org}"'})["count"] == 1
+    assert tk.get_action("oit_question_list")({"user": ""}, {"organization": org})["count"] == 1
+
+
+def soup_text(response) -> str:
+    assert response.status_code == 200
+    return BeautifulSoup(response.body, "html.parser").get_text(" ")
+
 def _login(client, name: str, password: str):
     """Log in as a browser does: read the form's CSRF token, post the form."""
     form_page = client.get("/user/login")

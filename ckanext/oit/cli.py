@@ -16,10 +16,17 @@ def oit() -> None:
 
 
 @oit.command("demo")
-def load_demo() -> None:
+@click.option("--samples", is_flag=True,
+              help="Also publish sample content: a แบบ สขร.1 with records, an answered question, feedback.")
+def load_demo(samples: bool) -> None:
     """Create the demo agency and its users (idempotent). Demo passwords only."""
     for line in demo.load():
         click.echo(line)
+    if samples:
+        from ckanext.oit import demo_samples
+
+        for line in demo_samples.load():
+            click.echo(line)
     click.echo("Demo logins (for a local demo only):")
     for name, password, role in demo.credentials():
         click.echo(f"  {name:<10} {password:<16} {role}")

@@ -182,3 +182,15 @@ def test_a_given_name_and_title_are_kept(editor, org):
     created = call("package_create", editor, **valid_data(
         "oit-integrity", org, name="my-integrity-measure", title="มาตรการของเรา"))
     assert (created["name"], created["title"]) == ("my-integrity-measure", "มาตรการของเรา")
+
+
+def test_thai_tags_are_kept_and_odd_characters_refused(editor, org):
+    """CKAN's own tag rule refuses Thai vowel and tone marks ("จัดซื้อ"); ours keeps them."""
+    created = call("package_create", editor, **valid_data(
+        "oit-procurement", org, tag_string="จัดซื้อจัดจ้าง,ปีงบประมาณ 2569,น้ำประปา"))
+    assert sorted(t["name"] for t in created["tags"]) == ["จัดซื้อจัดจ้าง", "น้ำประปา", "ปีงบประมาณ 2569"]
+    errors = errors_of("package_create", editor, **valid_data(
+        "oit-procurement", org, item=first_item("oit-procurement", {"monthly"}), period="พ.ย. 2568",
+        tag_string="ดี<script>"))
+    message = " ".join(str(m) for m in errors.get("tags", errors.get("tag_string", [])))
+    assert "คำสำคัญ" in message and "Tag" in message, errors

@@ -17,25 +17,13 @@ from bs4 import BeautifulSoup
 import ckan.plugins.toolkit as tk
 from ckan.lib import i18n
 from ckan.tests import factories
-from ckan.tests.helpers import call_action
 
 from ckanext.oit import thai_calendar
 
+from thai_portal import english_labels, thai_agency
+
 REPO = Path(__file__).resolve().parents[1]
 CATALOGUES = REPO / "ckanext" / "oit" / "i18n"
-
-# Common CKAN labels that must not be left in English on a Thai page.
-ENGLISH_LABELS = (
-    "Datasets", "Organizations", "Groups", "About", "Search", "License", "Download", "Activity Stream",
-    "Log in", "Register", "Dashboard", "Explore", "Resources", "Additional Info", "Additional Information",
-    "Last Updated", "Created", "Format", "Followers", "News feed", "Edit", "Manage", "Add Dataset",
-    "Filter Results", "Order by", "Relevance", "Name Ascending", "Last Modified", "Tags", "Formats",
-    "Licenses", "Organization", "Dataset", "Follow", "Members", "Data last updated", "Metadata last updated",
-    "Skip to main content", "Powered by", "Username or Email", "Password", "Forgot your password",
-    "Remember me", "Popular tags", "Search data", "Activity type", "All activity types", "Changes",
-    "Oit-Procurement", "Oit-procurement", "Has views", "Datastore active", "Dataset description",
-)
-_LABEL_RE = re.compile(r"(?<![A-Za-z])(" + "|".join(re.escape(w) for w in ENGLISH_LABELS) + r")(?![A-Za-z])")
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -50,32 +38,15 @@ def visible_text(body: str) -> str:
     return page.get_text(" ", strip=True)
 
 
-def english_labels(text: str) -> set[str]:
-    return set(_LABEL_RE.findall(text))
-
-
 @pytest.fixture
 def portal():
     """One agency with staff, a director, a published procurement summary with a CSV, and a group."""
-    editor = factories.User(name="editor_i18n", fullname="สมชาย ใจดี", about="เจ้าหน้าที่พัสดุ")
-    factories.User(name="director_i18n", fullname="สมหญิง ผู้อำนวยการ", about="ผู้อำนวยการ")
-    org = factories.Organization(name="pesao-i18n", title="สพป.ทดสอบภาษา", description="สำนักงานเขตพื้นที่การศึกษา",
-                                 users=[{"name": "editor_i18n", "capacity": "editor"},
-                                        {"name": "director_i18n", "capacity": "admin"}])
-    factories.Group(name="group-i18n", title="กลุ่มข้อมูลจัดซื้อ", description="ข้อมูลการจัดซื้อจัดจ้าง")
-    dataset = call_action("package_create", {"user": "editor_i18n"}, type="oit-procurement", owner_org=org["id"],
-                          item_key="procurement-monthly-summary", fiscal_year="2569", period="2025-10",
-                          notes="สรุปผลการจัดซื้อจัดจ้างประจำเดือน",
-                          resources=[{"name": "สขร.1", "url": "http://example.go.th/sor-kor-ror-1.csv",
-                                      "format": "CSV"}])
-    call_action("oit_submit", {"user": "editor_i18n"}, id=dataset["id"])
-    call_action("oit_approve", {"user": "director_i18n"}, id=dataset["id"])
-    dataset = call_action("package_show", {"ignore_auth": True}, id=dataset["id"])
+    org, dataset = thai_agency("pesao-i18n", "editor_i18n", "director_i18n", "group-i18n")
 
     def headers(user: str) -> dict[str, str]:
         return {"Authorization": factories.APIToken(user=user)["token"]}
 
-    return {"dataset": dataset, "resource": dataset["resources"][0], "org": org, "editor": editor,
+    return {"dataset": dataset, "resource": dataset["resources"][0], "org": org,
             "editor_headers": headers("editor_i18n"), "director_headers": headers("director_i18n")}
 
 

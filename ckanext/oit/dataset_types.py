@@ -26,6 +26,11 @@ def scheming_schemas() -> dict[str, dict]:
     return schemas
 
 
+def registered() -> list[str]:
+    """The dataset types this portal accepts: the OIT schemas scheming has loaded."""
+    return sorted(t for t in scheming_schemas() if t.startswith(TYPE_PREFIX))
+
+
 def check(schemas: dict[str, dict]) -> list[str]:
     """The OIT types among ``schemas``; FrameworkError if one lacks a common field."""
     wanted = common_fields()

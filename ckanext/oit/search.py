@@ -115,3 +115,17 @@ def with_facet_labels(search_results: dict[str, Any]) -> dict[str, Any]:
                 if label:
                     item["display_name"] = label
     return search_results
+
+
+def without_unknown_types(search_results: dict[str, Any]) -> dict[str, Any]:
+    """Leave out a dataset of a type no schema describes (one that got in past the
+    actions): pages cannot link it, and one bad dataset must not break a page."""
+    from ckanext.oit import dataset_types
+
+    known = set(dataset_types.registered())
+    results = search_results.get("results") or []
+    kept = [r for r in results if not isinstance(r, dict) or r.get("type") in known]
+    if len(kept) != len(results):
+        search_results["count"] = max(0, search_results.get("count", 0) - (len(results) - len(kept)))
+        search_results["results"] = kept
+    return search_results

@@ -12,10 +12,10 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, notifications
+from ckanext.oit import audit, dataset_types, notifications
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.workflow.states import (
-    DELETABLE, PENDING, PUBLISHED, is_oit, role_of, status_of,
+    DELETABLE, PENDING, PUBLISHED, WORKFLOW_FIELDS, is_oit, role_of, status_of,
 )
 
 Action = Callable[[dict, dict], Any]
@@ -50,8 +50,18 @@ def _record(action: str, context: dict[str, Any], package: model.Package, before
                  from_state=from_state, to_state=to_state, before=old, after=new)
 
 
+def _record_operation(action: str, context: dict[str, Any], package: model.Package,
+                      details: dict[str, Any]) -> None:
+    """An event for a write that is not a before/after of the dataset (a view, table rows)."""
+    user = model.User.get(context.get("user") or "")
+    audit.record(action=action, package_id=package.id, owner_org=package.owner_org,
+                 actor_id=user.id if user else None, actor_name=user.name if user else context.get("user"),
+                 from_state=status_of(package), to_state=status_of(package), after=details)
+
+
 def _not_while_pending(context: dict[str, Any], package: model.Package) -> None:
-    if status_of(package) == PENDING and role_of(context.get("user"), package) != "sysadmin":
+    """What the director is looking at stays as it is until the decision, for everyone."""
+    if status_of(package) == PENDING:
         _deny("ชุดข้อมูลนี้รออนุมัติอยู่ แก้ไขไม่ได้จนกว่าผู้อำนวยการจะอนุมัติหรือส่งกลับ",
               "This dataset awaits approval; it cannot change until the director approves or returns it")
 
@@ -92,8 +102,34 @@ def _changed(action: str, original: Action, context: dict[str, Any], data_dict: 
 
 # --- datasets -------------------------------------------------------------
 
+def _registered_type(kind: Any) -> str:
+    """The dataset type, if it is one of the portal's schemas; refused otherwise
+    (CKAN's generic ``dataset`` type is not offered: it has no workflow fields)."""
+    known = dataset_types.registered()
+    if not isinstance(kind, str) or kind not in known:
+        raise tk.ValidationError({"type": [
+            f"ประเภทชุดข้อมูลต้องเป็นหนึ่งใน {', '.join(known)} / "
+            f"The dataset type must be one of {', '.join(known)}"]})
+    return kind
+
+
+def _no_forged_workflow_fields(context: dict[str, Any], data_dict: dict[str, Any]) -> None:
+    """Workflow fields come from the workflow only. As fields, the schema's
+    validator keeps the stored value; as extras they would bypass it."""
+    if context.get("oit_workflow"):
+        return
+    for extra in data_dict.get("extras") or []:
+        key = extra.get("key") if isinstance(extra, dict) else None
+        if isinstance(key, str) and key.strip().startswith("oit_"):
+            raise tk.ValidationError({"extras": [
+                f"ช่อง {key} ตั้งค่าผ่าน extras ไม่ได้ / The field {key} cannot be set through extras"]})
+
+
 @tk.chained_action
 def package_create(original: Action, context, data_dict):
+    if not context.get("oit_workflow"):
+        _registered_type(data_dict.get("type") or "dataset")
+        _no_forged_workflow_fields(context, data_dict)
     result = original(context, data_dict)
     if is_oit(result) and not context.get("oit_workflow"):
         package = model.Package.get(result["id"])
@@ -109,6 +145,10 @@ def package_update(original: Action, context, data_dict):
     if _passes(context, package) or context.get("oit_inner"):
         return original(context, data_dict)
     tk.check_access("package_update", context, data_dict)
+    if data_dict.get("type") not in (None, package.type):
+        _deny("เปลี่ยนประเภทของชุดข้อมูลไม่ได้", "The type of a dataset cannot change")
+    _registered_type(package.type)
+    _no_forged_workflow_fields(context, data_dict)
     if _as_change_request(context, package):
         context["package"] = package
         change_requests.validate_package(dict(context), dict(data_dict))
@@ -135,10 +175,17 @@ def package_owner_org_update(original: Action, context, data_dict):
     package = model.Package.get(str(data_dict.get("id") or ""))
     target = model.Group.get(str(data_dict.get("organization_id") or ""))
     moves = package is not None and (target.id if target else None) != package.owner_org
-    if moves and not _passes(context, package) and status_of(package) not in DELETABLE \
-            and role_of(context.get("user"), package) != "sysadmin":
+    if not moves or _passes(context, package):
+        return original(context, data_dict)
+    if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
         _deny("ย้ายหน่วยงานได้เฉพาะฉบับร่าง", "Only drafts can move to another organisation")
-    return original(context, data_dict)
+    tk.check_access("package_owner_org_update", context, data_dict)
+    before = package.owner_org
+    result = original(context, data_dict)
+    _record("owner_org_update", context, model.Package.get(package.id), {"owner_org": before},
+            {"owner_org": target.id if target else None})
+    model.repo.commit()
+    return result
 
 
 def _bulk(name: str) -> Action:
@@ -149,6 +196,9 @@ def _bulk(name: str) -> Action:
             if name != "bulk_update_delete" or any(status_of(p) not in DELETABLE for p in packages):
                 _deny("การเผยแพร่ชุดข้อมูล OIT เปลี่ยนได้ผ่านขั้นตอนอนุมัติเท่านั้น",
                       "The visibility of OIT datasets changes only through the approval workflow")
+            tk.check_access(name, context, data_dict)
+            for package in packages:
+                _record_operation("delete", context, package, {"bulk": name})
         return original(context, data_dict)
     guard.__name__ = name
     return tk.chained_action(guard)
@@ -161,16 +211,27 @@ bulk_update_delete = _bulk("bulk_update_delete")
 
 # --- resources ------------------------------------------------------------
 
-def _resource_package(data_dict: dict[str, Any]) -> model.Package | None:
-    if data_dict.get("package_id"):
-        return model.Package.get(str(data_dict["package_id"]))
-    resource = model.Resource.get(str(data_dict.get("id") or data_dict.get("resource_id") or ""))
-    return resource.package if resource is not None else None
+def _not_moved(stored: Any, given: Any, th: str, en: str) -> None:
+    """An id the caller sends beside the object must be its stored parent."""
+    if given not in (None, "") and str(given) != str(stored):
+        _deny(th, en)
+
+
+def _resource_package(action: str, data_dict: dict[str, Any]) -> model.Package | None:
+    """The dataset of the resource as stored; only a new resource takes the caller's."""
+    if action == "resource_create":
+        return model.Package.get(str(data_dict.get("package_id") or ""))
+    resource = model.Resource.get(str(data_dict.get("id") or ""))
+    if resource is None:
+        return None
+    _not_moved(resource.package_id, data_dict.get("package_id"),
+               "ทรัพยากรนี้อยู่ในชุดข้อมูลอื่น ย้ายไม่ได้", "This resource belongs to another dataset; it cannot move")
+    return resource.package
 
 
 def _resource_guard(action: str) -> Action:
     def guard(original: Action, context, data_dict):
-        package = _resource_package(data_dict)
+        package = _resource_package(action, data_dict)
         if _passes(context, package) or context.get("oit_inner"):
             return original(context, data_dict)
         tk.check_access(action, context, data_dict)
@@ -191,58 +252,134 @@ resource_update = _resource_guard("resource_update")
 resource_delete = _resource_guard("resource_delete")
 
 
-def _published_oit_package(resource_id: Any) -> model.Package | None:
-    """The dataset of a resource, if it is a published OIT dataset."""
+def view_package(data_dict: dict[str, Any]) -> model.Package | None:
+    """The dataset of a view's resource, as stored. A new view takes the
+    caller's resource; an existing view keeps its own (it never moves)."""
+    resource_id = data_dict.get("resource_id")
+    view = model.ResourceView.get(str(data_dict.get("id") or "")) if data_dict.get("id") else None
+    if view is not None:
+        _not_moved(view.resource_id, resource_id,
+                   "มุมมองนี้เป็นของทรัพยากรอื่น ย้ายไม่ได้", "This view belongs to another resource; it cannot move")
+        resource_id = view.resource_id
+    elif data_dict.get("order") and not resource_id:
+        first = model.ResourceView.get(str(data_dict["order"][0]))
+        resource_id = first.resource_id if first is not None else None
     resource = model.Resource.get(str(resource_id or ""))
-    package = resource.package if resource is not None else None
-    if package is not None and is_oit(package) and status_of(package) == PUBLISHED:
-        return package
-    return None
+    return resource.package if resource is not None else None
+
+
+def _views_of_resource(data_dict: dict[str, Any]) -> None:
+    """A reorder names only views of the one resource."""
+    resource_id = data_dict.get("id")
+    for view_id in data_dict.get("order") or []:
+        view = model.ResourceView.get(str(view_id))
+        if view is None or view.resource_id != resource_id:
+            _deny("เรียงได้เฉพาะมุมมองของทรัพยากรนี้", "Only the views of this resource can be reordered")
 
 
 def _view_guard(action: str) -> Action:
-    """Views of a published dataset are its public face: the director's to change."""
+    """Views of a published dataset are its public face: the director's to change;
+    a pending dataset's stay as the director saw them."""
     def guard(original: Action, context, data_dict):
-        if not context.get("oit_workflow"):
-            resource_id = data_dict.get("resource_id")
-            if not resource_id and data_dict.get("id"):
-                view = model.ResourceView.get(str(data_dict["id"]))
-                resource_id = view.resource_id if view is not None else None
-            if not resource_id and data_dict.get("order"):
-                view = model.ResourceView.get(str(data_dict["order"][0]))
-                resource_id = view.resource_id if view is not None else None
-            package = _published_oit_package(resource_id)
-            if package is not None and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
-                _deny("มุมมองของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนได้โดยผู้อำนวยการเท่านั้น",
-                      "Only the director changes the views of a published dataset")
-        return original(context, data_dict)
+        if context.get("oit_workflow") or context.get("oit_inner"):
+            return original(context, data_dict)
+        if action == "resource_view_reorder":
+            _views_of_resource(data_dict)
+            package = model.Resource.get(str(data_dict.get("id") or ""))
+            package = package.package if package is not None else None
+        elif action == "resource_create_default_resource_views":
+            resource = data_dict.get("resource") or {}
+            package = model.Resource.get(str(resource.get("id") or ""))
+            package = package.package if package is not None else None
+        elif action == "package_create_default_resource_views":
+            package = model.Package.get(str((data_dict.get("package") or {}).get("id") or ""))
+        else:
+            package = view_package(data_dict)
+        if package is None or not is_oit(package):
+            return original(context, data_dict)
+        _not_while_pending(context, package)
+        if status_of(package) == PUBLISHED and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
+            _deny("มุมมองของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนได้โดยผู้อำนวยการเท่านั้น",
+                  "Only the director changes the views of a published dataset")
+        details = _plain(data_dict)
+        result = original(context, data_dict)
+        _record_operation(action, context, package, details)
+        model.repo.commit()
+        return result
     guard.__name__ = action
     return tk.chained_action(guard)
 
 
-resource_view_create = _view_guard("resource_view_create")
-resource_view_update = _view_guard("resource_view_update")
-resource_view_delete = _view_guard("resource_view_delete")
-resource_view_reorder = _view_guard("resource_view_reorder")
+def _plain(data_dict: dict[str, Any]) -> dict[str, Any]:
+    """What an audit event keeps of a call: its plain values (no files, no rows)."""
+    return {k: v for k, v in data_dict.items()
+            if isinstance(v, (str, int, float, bool, type(None))) or (isinstance(v, list) and len(v) < 50
+                                                                       and all(isinstance(i, str) for i in v))}
+
+
+VIEW_ACTIONS = ("resource_view_create", "resource_view_update", "resource_view_delete", "resource_view_reorder",
+                "resource_create_default_resource_views", "package_create_default_resource_views")
 
 
 # --- DataStore ------------------------------------------------------------
 
+def _datastore_package(action: str, data_dict: dict[str, Any]) -> model.Package | None:
+    """The dataset of the table's resource, as stored (a new resource: its dataset)."""
+    resource_id = data_dict.get("resource_id")
+    if action == "datastore_create" and not resource_id:
+        new = data_dict.get("resource")
+        if not isinstance(new, dict) or not new.get("package_id"):
+            raise tk.ValidationError({"resource_id": [
+                "ต้องระบุ resource_id หรือ resource พร้อม package_id / "
+                "Give resource_id, or resource with its package_id"]})
+        return model.Package.get(str(new["package_id"]))
+    resource = model.Resource.get(str(resource_id or ""))
+    return resource.package if resource is not None else None
+
+
 def _datastore_guard(action: str) -> Action:
     """Rows of a published dataset's table change only by an approved change
-    (the records loader runs in the workflow's name)."""
+    (the records loader runs in the workflow's name), or in a sysadmin's hands;
+    a pending dataset's rows stay as the director saw them."""
     def guard(original: Action, context, data_dict):
-        if not context.get("oit_workflow"):
-            package = _published_oit_package(data_dict.get("resource_id") or data_dict.get("id"))
-            if package is not None and role_of(context.get("user"), package) != "sysadmin":
-                _deny("ข้อมูลในตารางของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนโดยตรงไม่ได้",
-                      "The table rows of a published dataset cannot be changed directly")
-        return original(context, data_dict)
+        if context.get("oit_workflow"):
+            return original(context, data_dict)
+        package = _datastore_package(action, data_dict)
+        if package is None or not is_oit(package):
+            return original(context, data_dict)
+        _not_while_pending(context, package)
+        if status_of(package) == PUBLISHED and role_of(context.get("user"), package) != "sysadmin":
+            _deny("ข้อมูลในตารางของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนโดยตรงไม่ได้",
+                  "The table rows of a published dataset cannot be changed directly")
+        rows = data_dict.get("records")
+        details = dict(_plain(data_dict), rows=len(rows) if isinstance(rows, list) else None)
+        result = original(context, data_dict)  # it takes the rows out of data_dict
+        _record_operation(action, context, package, details)
+        model.repo.commit()
+        return result
     guard.__name__ = action
     return tk.chained_action(guard)
 
 
-DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete")
+DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete", "datastore_records_delete",
+                    "datastore_run_triggers")
+
+
+# --- groups -----------------------------------------------------------------
+
+def _group_guard(action: str) -> Action:
+    """A group's datasets are named by ``packages`` here; OIT datasets join a
+    group only by member_create, a sysadmin's (workflow/policy.py)."""
+    def guard(original: Action, context, data_dict):
+        names = data_dict.get("packages")
+        if names and not context.get("oit_workflow"):
+            ids = [p.get("id") or p.get("name") if isinstance(p, dict) else p for p in names]
+            if any(is_oit(model.Package.get(str(i or ""))) for i in ids):
+                _deny("เพิ่มชุดข้อมูล OIT เข้ากลุ่มด้วยวิธีนี้ไม่ได้",
+                      "OIT datasets cannot be put in a group this way")
+        return original(context, data_dict)
+    guard.__name__ = action
+    return tk.chained_action(guard)
 
 
 def chained_actions(datastore: bool) -> dict[str, Action]:
@@ -253,9 +390,9 @@ def chained_actions(datastore: bool) -> dict[str, Action]:
         "bulk_update_delete": bulk_update_delete,
         "resource_create": resource_create, "resource_update": resource_update,
         "resource_delete": resource_delete,
-        "resource_view_create": resource_view_create, "resource_view_update": resource_view_update,
-        "resource_view_delete": resource_view_delete, "resource_view_reorder": resource_view_reorder,
     }
+    actions.update({name: _view_guard(name) for name in VIEW_ACTIONS})
+    actions.update({name: _group_guard(name) for name in ("group_create", "group_update")})
     if datastore:
         actions.update({name: _datastore_guard(name) for name in DATASTORE_WRITES})
     return actions

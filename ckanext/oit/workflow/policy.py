@@ -1,0 +1,297 @@
+"""What every registered action may do to the portal's datasets, in one table.
+
+Every dataset of an agency's portal is under the workflow, and so is what hangs
+off it: resources, views, DataStore tables, group memberships, relationships,
+collaborators, tags and activities. Each action CKAN has registered (core and
+every enabled plugin) is in exactly one class below; an action in none of them
+is refused to everyone but sysadmins, so a new CKAN version or plugin cannot
+open a path silently (``tests/workflow/test_policy.py`` lists the registry and
+fails on an unclassified name). Operators classify another plugin's actions
+that change no dataset with ``ckanext.oit.policy.outside_actions``.
+
+Targets are always found from the stored objects (a resource's dataset, a
+view's resource), never from ids the caller sends alongside.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Callable, Iterable
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+
+from ckanext.oit import audit
+from ckanext.oit.workflow.states import is_oit
+
+log = logging.getLogger(__name__)
+
+Action = Callable[[dict, dict], Any]
+
+# Side-effect-free: CKAN's own auth of the dataset decides what is shown.
+READ = "read"
+# Reads whose results we filter: CKAN lists what drafts use too.
+FILTERED = "filtered"
+# Our own actions: their auth functions and logic apply the workflow.
+OURS = "ours"
+# Writes that change no dataset nor anything hanging off one.
+OUTSIDE = "outside"
+# Writes to datasets, resources, views or tables: workflow/guard.py decides
+# (allowed, turned into a change request, refused) by state and role.
+GUARDED = "guarded"
+# On a governed dataset: a sysadmin's only, and audited.
+SYSADMIN = "sysadmin"
+# On a governed dataset: refused to everyone; only the workflow may.
+REFUSED = "refused"
+
+CLASSES: dict[str, tuple[str, str]] = {
+    READ: ("อ่านได้ตามสิทธิ์ของ CKAN", "read; CKAN's dataset permissions decide"),
+    FILTERED: ("อ่านได้ โดยตัดสิ่งที่มาจากชุดข้อมูลที่ยังไม่เผยแพร่ออก",
+               "read, without what comes from datasets that are not public"),
+    OURS: ("การดำเนินการของ ckanext-oit", "ckanext-oit's own actions"),
+    OUTSIDE: ("ไม่เกี่ยวกับชุดข้อมูล", "changes no dataset"),
+    GUARDED: ("ผ่านขั้นตอนอนุมัติ: ทำได้ กลายเป็นคำขอแก้ไข หรือถูกปฏิเสธ ตามสถานะและบทบาท",
+              "through the workflow: allowed, held as a change request, or refused by state and role"),
+    SYSADMIN: ("เฉพาะผู้ดูแลระบบ และบันทึกในประวัติ", "sysadmins only, audited"),
+    REFUSED: ("ปฏิเสธสำหรับชุดข้อมูล OIT", "refused on OIT datasets"),
+}
+
+_READS = """
+activity_data_show activity_diff activity_show am_following_dataset am_following_group
+am_following_user api_token_list config_option_list config_option_show
+current_package_list_with_resources dashboard_activity_list dashboard_new_activities_count
+dataset_followee_count dataset_followee_list dataset_follower_count dataset_follower_list
+datastore_info datastore_search datastore_search_sql followee_count followee_list
+get_site_user group_activity_list group_autocomplete group_followee_count group_followee_list
+group_follower_count group_follower_list group_list group_list_authz group_package_show
+group_show help_show job_list job_show license_list member_list member_roles_list
+organization_activity_list organization_autocomplete organization_followee_count
+organization_followee_list organization_follower_count organization_follower_list
+organization_list organization_list_for_user organization_show package_activity_list
+package_autocomplete package_collaborator_list package_collaborator_list_for_user
+package_list package_relationships_list package_search package_show
+recently_changed_packages_activity_list resource_search resource_show resource_view_list
+resource_view_show scheming_dataset_schema_list scheming_dataset_schema_show status_show
+task_status_show term_translation_show user_activity_list user_autocomplete
+user_followee_count user_followee_list user_follower_count user_follower_list user_list
+user_show vocabulary_list vocabulary_show
+scheming_group_schema_list scheming_group_schema_show scheming_organization_schema_list
+scheming_organization_schema_show
+"""
+_FILTERED = "tag_list tag_show tag_search tag_autocomplete format_autocomplete"
+_OUTSIDE = """
+api_token_create api_token_revoke config_option_update dashboard_mark_activities_old
+datastore_function_create datastore_function_delete follow_dataset follow_group follow_user
+unfollow_dataset unfollow_group unfollow_user group_delete group_purge group_member_create
+group_member_delete job_cancel job_clear organization_create organization_delete
+organization_member_create organization_member_delete organization_patch organization_update
+send_email_notifications task_status_delete task_status_update task_status_update_many
+term_translation_update term_translation_update_many user_create user_delete user_invite
+user_patch user_update vocabulary_create vocabulary_delete vocabulary_update tag_create
+"""
+_GUARDED = """
+package_create package_update package_patch package_revise package_delete
+package_owner_org_update package_resource_reorder bulk_update_public bulk_update_private
+bulk_update_delete resource_create resource_update resource_patch resource_delete
+resource_view_create resource_view_update resource_view_delete resource_view_reorder
+resource_create_default_resource_views package_create_default_resource_views
+datastore_create datastore_upsert datastore_delete datastore_records_delete
+datastore_run_triggers group_create group_update group_patch
+"""
+_SYSADMIN = "dataset_purge member_create member_delete organization_purge tag_delete"
+_REFUSED = """
+package_relationship_create package_relationship_update package_relationship_delete
+package_collaborator_create package_collaborator_delete activity_create resource_view_clear
+"""
+
+RULES: dict[str, str] = {
+    name: kind
+    for kind, names in ((READ, _READS), (FILTERED, _FILTERED), (OUTSIDE, _OUTSIDE),
+                        (GUARDED, _GUARDED), (SYSADMIN, _SYSADMIN), (REFUSED, _REFUSED))
+    for name in names.split()
+}
+
+
+def classify(name: str) -> str | None:
+    """The class of an action, or None when nobody has classified it."""
+    if name in RULES:
+        return RULES[name]
+    if name.startswith("oit_"):
+        return OURS
+    if name in _configured_outside():
+        return OUTSIDE
+    return None
+
+
+def _configured_outside() -> set[str]:
+    return set(tk.aslist(tk.config.get("ckanext.oit.policy.outside_actions") or ""))
+
+
+def unclassified(names: Iterable[str]) -> list[str]:
+    return sorted(n for n in names if classify(n) is None)
+
+
+# --- targets, from the stored objects ---------------------------------------
+
+def _package(id_or_name: Any) -> model.Package | None:
+    return model.Package.get(str(id_or_name)) if id_or_name else None
+
+
+def _packages_of_tag(data_dict: dict[str, Any]) -> list[model.Package]:
+    tag = model.Tag.get(str(data_dict.get("id") or data_dict.get("name") or ""))
+    if tag is None:
+        return []
+    return [pt.package for pt in model.Session.query(model.PackageTag).filter_by(tag_id=tag.id, state="active")]
+
+
+def _organization_packages(data_dict: dict[str, Any]) -> list[model.Package]:
+    group = model.Group.get(str(data_dict.get("id") or ""))
+    if group is None or not group.is_organization:
+        return []
+    return model.Session.query(model.Package).filter(
+        model.Package.owner_org == group.id, model.Package.state != "deleted").all()
+
+
+def _view_packages(data_dict: dict[str, Any]) -> list[model.Package]:
+    from ckanext.oit.workflow.guard import view_package  # the guard's own lookup
+
+    package = view_package(data_dict)
+    return [package] if package is not None else []
+
+
+def targets(name: str, data_dict: dict[str, Any]) -> list[model.Package]:
+    """The governed datasets an action of the SYSADMIN or REFUSED class touches."""
+    found: list[model.Package | None]
+    if name in ("member_create", "member_delete"):
+        if data_dict.get("object_type") != "package":
+            return []  # a person's membership: a matter of the organisation
+        found = [_package(data_dict.get("object"))]
+    elif name.startswith("package_relationship_"):
+        found = [_package(data_dict.get(k)) for k in ("subject", "object", "id", "id2")]
+    elif name.startswith("package_collaborator_") or name == "dataset_purge":
+        found = [_package(data_dict.get("id"))]
+    elif name == "activity_create":
+        found = [_package(data_dict.get("object_id"))]
+    elif name == "tag_delete":
+        found = list(_packages_of_tag(data_dict))
+    elif name == "organization_purge":
+        found = list(_organization_packages(data_dict))
+    elif name == "resource_view_clear":
+        # It clears views across the site: any dataset is enough to refuse it.
+        found = [model.Session.query(model.Package).filter(model.Package.state == "active").first()]
+    else:
+        found = []
+    return [p for p in found if p is not None and is_oit(p)]
+
+
+def _is_sysadmin(context: dict[str, Any]) -> bool:
+    from ckan import authz
+
+    return bool(context.get("user")) and authz.is_sysadmin(context.get("user"))
+
+
+def _deny(th: str, en: str):
+    raise tk.NotAuthorized(f"{th} / {en}")
+
+
+def _record(name: str, context: dict[str, Any], packages: list[model.Package], data_dict: dict[str, Any]) -> None:
+    user = model.User.get(context.get("user") or "")
+    shown = {k: v for k, v in data_dict.items() if isinstance(v, (str, int, float, bool, type(None)))}
+    for package in packages:
+        audit.record(action=name, package_id=package.id, owner_org=package.owner_org,
+                     actor_id=user.id if user else None,
+                     actor_name=user.name if user else context.get("user"), after=shown)
+
+
+def _sysadmin_only(name: str) -> Action:
+    def guard(original: Action, context, data_dict):
+        packages = [] if context.get("oit_workflow") else targets(name, data_dict)
+        if packages and not _is_sysadmin(context):
+            _deny("เฉพาะผู้ดูแลระบบเท่านั้นที่ทำรายการนี้กับชุดข้อมูล OIT ได้",
+                  f"Only sysadmins may run {name} on an OIT dataset")
+        if packages:
+            tk.check_access(name, context, data_dict)
+            # Recorded before the change: a purge leaves nothing to look at afterwards.
+            _record(name, context, packages, data_dict)
+        return original(context, data_dict)
+    guard.__name__ = name
+    return tk.chained_action(guard)
+
+
+def _refused(name: str) -> Action:
+    def guard(original: Action, context, data_dict):
+        # ignore_auth: CKAN's own internal calls (the activity stream records
+        # a change through activity_create); no API request can set it.
+        trusted = context.get("oit_workflow") or context.get("ignore_auth")
+        if not trusted and targets(name, data_dict):
+            _deny("ชุดข้อมูล OIT เปลี่ยนแปลงผ่านรายการนี้ไม่ได้",
+                  f"{name} is not allowed on OIT datasets")
+        return original(context, data_dict)
+    guard.__name__ = name
+    return tk.chained_action(guard)
+
+
+def _unclassified(name: str) -> Action:
+    def guard(original: Action, context, data_dict):
+        if not context.get("oit_workflow") and not _is_sysadmin(context):
+            _deny("รายการนี้ยังไม่ได้รับการจัดประเภทความปลอดภัยในพอร์ทัลนี้",
+                  f"{name} has not been classified for this portal (ckanext.oit.policy.outside_actions)")
+        return original(context, data_dict)
+    guard.__name__ = name
+    return tk.chained_action(guard)
+
+
+def chained_actions(registered: Iterable[str]) -> dict[str, Action]:
+    """Wrappers for the SYSADMIN, REFUSED and unclassified actions among ``registered``."""
+    actions: dict[str, Action] = {}
+    for name in registered:
+        kind = classify(name)
+        if kind == SYSADMIN:
+            actions[name] = _sysadmin_only(name)
+        elif kind == REFUSED:
+            actions[name] = _refused(name)
+        elif kind is None:
+            log.warning("ckanext-oit: action %s is not classified; refused to all but sysadmins", name)
+            actions[name] = _unclassified(name)
+    return actions
+
+
+def _compose(outer: Action, inner: Action) -> Action:
+    """Two chained actions of ours on one name: ``outer`` runs first."""
+    def both(original: Action, context, data_dict):
+        return outer(lambda c, d: inner(original, c, d), context, data_dict)
+    both.__name__ = getattr(outer, "__name__", "chained")
+    return tk.chained_action(both)
+
+
+def merge(*tables: dict[str, Action]) -> dict[str, Action]:
+    """One action table from several, chaining twice-named chained actions."""
+    merged: dict[str, Action] = {}
+    for table in tables:
+        for name, function in table.items():
+            previous = merged.get(name)
+            if previous is not None and getattr(previous, "chained_action", False) \
+                    and getattr(function, "chained_action", False):
+                merged[name] = _compose(previous, function)
+            elif previous is not None:
+                raise RuntimeError(f"ckanext-oit defines the action {name} twice")
+            else:
+                merged[name] = function
+    return merged
+
+
+def registered_names(plugin: Any) -> set[str]:
+    """Every action name CKAN will register: its core modules' and every other
+    plugin's (ours are classified as OURS or by the table)."""
+    import importlib
+
+    import ckan.plugins as p
+    from ckan import authz
+
+    names: set[str] = set()
+    for part in ("get", "create", "update", "delete", "patch"):
+        module = importlib.import_module(f"ckan.logic.action.{part}")
+        names.update(k for k, _ in authz.get_local_functions(module))
+    for other in p.PluginImplementations(p.IActions):
+        if other is not plugin:
+            names.update(other.get_actions())
+    return names

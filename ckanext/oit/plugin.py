@@ -12,7 +12,7 @@ from ckanext.oit.channels import action as channels
 from ckanext.oit.logic import action
 from ckanext.oit.portal import errors as portal_errors
 from ckanext.oit.records import hooks as records
-from ckanext.oit.workflow import guard
+from ckanext.oit.workflow import guard, policy, reads
 
 
 @tk.blanket.auth_functions
@@ -57,10 +57,15 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     # IActions: ours, and the guards chained onto CKAN's write actions
 
     def get_actions(self) -> dict[str, Any]:
-        actions = {name: getattr(action, name) for name in action.__all__}
-        actions.update(channels.actions())
-        actions.update(guard.chained_actions(datastore=p.plugin_loaded("datastore")))
-        return actions
+        # workflow/policy.py classifies every registered action; its wrappers
+        # refuse what no class allows.
+        return policy.merge(
+            {name: getattr(action, name) for name in action.__all__},
+            channels.actions(),
+            guard.chained_actions(datastore=p.plugin_loaded("datastore")),
+            reads.chained_actions(),
+            policy.chained_actions(policy.registered_names(self)),
+        )
 
     # IPackageController
 
@@ -68,7 +73,7 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
         return search.with_thai_query_fields(search_params)
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
-        return search.with_facet_labels(search_results)
+        return search.with_facet_labels(search.without_unknown_types(search_results))
 
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.with_oit_fields(pkg_dict)

@@ -116,7 +116,9 @@ def channel_content(org: dict, officer: str, admin: str) -> tuple[str, str]:
     act(officer, "oit_feedback_respond", id=published["id"], response="จะเพิ่มไฟล์ XLSX ตั้งแต่เดือนหน้า")
     tk.get_action("oit_feedback_create")(public, {"organization": org["name"], "message": "เว็บไซต์อ่านง่ายขึ้น"})
 
-    act(admin, "oit_complaint_officer_add", organization=org["name"], user=officer)
+    # designated by a sysadmin: an admin alone only proposes (two-person rule)
+    act(tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"], "oit_complaint_officer_add",
+        organization=org["name"], user=officer)
     created = tk.get_action("oit_complaint_create")(public, {
         "organization": org["name"], "category": complaints.categories()[0],
         "description": "มีการเรียกรับเงินเพื่อเร่งอนุมัติเบิกจ่าย", "incident_date": "15/10/2568",

@@ -56,14 +56,16 @@ def test_a_complaint_with_evidence_and_its_status_by_tracking_code(live_server, 
     assert status.text == "Received"
 
 
-def test_an_admin_designates_an_officer_who_moves_a_complaint_and_sees_its_history(live_server, browser):
+def test_an_admin_proposes_a_second_confirms_and_the_officer_moves_a_complaint(live_server, browser):
     import ckan.plugins.toolkit as tk
 
     abuse.reset_rate_limits()
     admin = factories.User(name="director_channels", password=PASSWORD)
+    deputy = factories.User(name="deputy_channels", password=PASSWORD)
     staff = factories.User(name="staff_channels", fullname="นางสาวรับเรื่อง ตั้งใจ", password=PASSWORD)
     factories.Organization(name="pesao-officers", title="สพป.ทดสอบเจ้าหน้าที่", users=[
-        {"name": admin["name"], "capacity": "admin"}, {"name": staff["name"], "capacity": "editor"}])
+        {"name": admin["name"], "capacity": "admin"}, {"name": deputy["name"], "capacity": "admin"},
+        {"name": staff["name"], "capacity": "editor"}])
     tk.get_action("oit_complaint_create")({"user": ""}, {
         "organization": "pesao-officers", "category": "การเรียกรับสินบนหรือผลประโยชน์",
         "description": "มีการเรียกรับเงินเพื่อเร่งอนุมัติเบิกจ่าย", "privacy_accepted": "true"})
@@ -76,6 +78,13 @@ def test_an_admin_designates_an_officer_who_moves_a_complaint_and_sees_its_histo
     WebDriverWait(browser, 15).until(lambda d: d.current_url.endswith("/complaints/officers"))
     Select(browser.find_element(By.ID, "field-officer-user")).select_by_value("staff_channels")
     person.click("oit-officer-add")
+    # a proposal until a second admin confirms it
+    WebDriverWait(browser, 15).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".oit-officer-proposals tr[data-user='staff_channels']"))
+    assert not browser.find_elements(By.ID, "oit-officer-confirm-staff_channels")
+    person.login("deputy_channels")
+    person.go("/oit/pesao-officers/complaints/officers")
+    person.click("oit-officer-confirm-staff_channels")
     WebDriverWait(browser, 15).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, ".oit-complaint-officers tr[data-user='staff_channels']"))
 

@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from werkzeug.datastructures import FileStorage
 
+import ckan.lib.jobs as ckan_jobs
 import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -40,13 +41,24 @@ def fresh_limits():
 
 @pytest.fixture
 def people(office):  # noqa: F811
-    """The office of the workflow tests, plus a designated complaint officer (an editor)."""
+    """The office of the workflow tests, plus a complaint officer (an editor)
+    designated by the sysadmin (an admin alone only proposes)."""
     officer = factories.User(email="officer@example.go.th")
     tk.get_action("organization_member_create")({"ignore_auth": True}, {
         "id": office.org["id"], "username": officer["name"], "role": "editor"})
     office.users["officer"] = officer
-    office.act("admin", "oit_complaint_officer_add", organization=office.org["name"], user=officer["name"])
+    office.act("sysadmin", "oit_complaint_officer_add", organization=office.org["name"], user=officer["name"])
+    ckan_jobs.get_queue().empty()  # the designation's own notice is not what these tests look at
     return office
+
+
+def add_deputy(people, email="deputy@example.go.th") -> dict:
+    """A second admin of the organisation, to confirm what the first proposes."""
+    deputy = factories.User(email=email)
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": people.org["id"], "username": deputy["name"], "role": "admin"})
+    people.users["deputy"] = deputy
+    return deputy
 
 
 def pdf(name="evidence.pdf", data=PDF):
@@ -181,7 +193,15 @@ def test_complaint_officers_are_designated_by_admins_and_lapse(people):
             people.act(role, "oit_complaint_officer_add", organization=org, user=editor)
     with pytest.raises(tk.ValidationError):  # only members of the organisation
         people.act("admin", "oit_complaint_officer_add", organization=org, user=people.users["other_admin"]["name"])
+    with pytest.raises(tk.ValidationError):  # and of them, editors and admins only
+        people.act("admin", "oit_complaint_officer_add", organization=org, user=people.users["member"]["name"])
+    # one admin proposes: no access yet; a second admin confirms
     officers = people.act("admin", "oit_complaint_officer_add", organization=org, user=editor)
+    assert {o["user"] for o in officers} == {people.users["officer"]["name"]}
+    with pytest.raises(tk.NotAuthorized):
+        people.act("editor", "oit_complaint_list", organization=org)
+    add_deputy(people)
+    officers = people.act("deputy", "oit_complaint_officer_confirm", organization=org, user=editor)
     assert {o["user"] for o in officers} == {editor, people.users["officer"]["name"]}
     assert people.act("editor", "oit_complaint_list", organization=org)["count"] == 0
     people.act("admin", "oit_complaint_officer_remove", organization=org, user=editor)

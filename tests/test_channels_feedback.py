@@ -64,3 +64,30 @@ def test_feedback_through_the_pages_and_moderation(people, app):
     people.act("editor", "oit_feedback_respond", id=pending[0]["id"], decision="reject")
     assert people.act("editor", "oit_feedback_list", organization=people.org["name"], state="all")["results"][0]["state"] == "rejected"
     assert OPINION not in app.get(url).body
+
+
+def test_a_withdrawn_datasets_title_leaves_the_published_feedback(people, app):
+    """The title is read from the database when the list is read, and shown to
+    the public only while the dataset is public (hole 11)."""
+    dataset = people.dataset("published")
+    title = dataset["title"]
+    created = tk.get_action("oit_feedback_create")({"user": ""}, {
+        "organization": people.org["name"], "message": OPINION, "package_id": dataset["id"]})
+    people.act("admin", "oit_feedback_respond", id=created["id"], response=RESPONSE)
+    org, url = people.org["name"], f"/oit/{people.org['name']}/feedback"
+    [shown] = tk.get_action("oit_feedback_list")({"user": ""}, {"organization": org})["results"]
+    assert (shown["package_id"], shown["package_name"], shown["package_title"]) == (
+        dataset["id"], dataset["name"], title)
+    assert title in app.get(url).body
+
+    people.act("admin", "oit_withdraw", id=dataset["id"], comment="ข้อมูลผิดพลาด")
+    for listed in (tk.get_action("oit_feedback_list")({"user": ""}, {"organization": org})["results"],
+                   app.get(f"/api/3/action/oit_feedback_list?organization={org}").json["result"]["results"]):
+        [shown] = listed
+        assert (shown["message"], shown["response"]) == (OPINION, RESPONSE)   # the feedback stays
+        assert (shown["package_id"], shown["package_name"], shown["package_title"]) == (None, None, None)
+    body = app.get(url).body
+    assert OPINION in body and title not in body and dataset["name"] not in body
+    # the organisation's staff still see which dataset it was about
+    [staff_view] = people.act("editor", "oit_feedback_list", organization=org)["results"]
+    assert staff_view["package_title"] == title

@@ -1,5 +1,5 @@
-"""Complaint officers: the admins' page designating them, and the e-mail each
-officer gets when a complaint arrives, through CKAN's job queue and mailer to a
+"""Complaint officers: the admins' page proposing and confirming them, and the
+e-mail each officer gets when a complaint arrives, through CKAN's job queue and mailer to a
 real SMTP server. The mail names no one and quotes nothing of the complaint."""
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from ckan import model
 from ckanext.oit import thai_calendar
 from ckanext.oit.channels.model import Complaint
 from test_channels_complaints import (  # noqa: F401  (fixtures)
-    CATEGORY, DESCRIPTION, csrf, file_complaint, fresh_limits, only_complaint, pdf, people, token_of,
+    CATEGORY, DESCRIPTION, add_deputy, csrf, file_complaint, fresh_limits, only_complaint, pdf, people, token_of,
 )
 from test_notifications import mail_queue, mailbox, queued_jobs, run_jobs, smtp  # noqa: F401  (fixtures)
 from workflow_fixtures import office  # noqa: F401  (fixture)
@@ -32,11 +32,26 @@ def headers(people, role) -> dict[str, str]:
     return {"Authorization": token_of(people.users[role])} if people.users[role] else {}
 
 
+def admin_as_officer(people) -> dict:
+    """The admin proposes himself and a second admin confirms (two people)."""
+    admin = people.users["admin"]
+    people.act("admin", "oit_complaint_officer_add", organization=people.org["name"], user=admin["name"])
+    add_deputy(people)
+    people.act("deputy", "oit_complaint_officer_confirm", organization=people.org["name"], user=admin["name"])
+    return admin
+
+
+def drain(mailbox) -> None:
+    """Deliver the notices queued so far (the designations') and forget them."""
+    run_jobs()
+    mailbox.mails.clear()
+
+
 # --- the mail ---------------------------------------------------------------------
 
 def test_each_officer_is_mailed_of_a_new_complaint_and_nothing_personal(people, mailbox):
-    admin = people.users["admin"]
-    people.act("admin", "oit_complaint_officer_add", organization=people.org["name"], user=admin["name"])
+    admin = admin_as_officer(people)
+    drain(mailbox)
     created = file_complaint(people.org, attachments=[pdf()], name=NAME, email=EMAIL, phone=PHONE)
     complaint_id = only_complaint().id
     secrets = (DESCRIPTION, NAME, EMAIL, PHONE, PLACE, "evidence.pdf", created["tracking_code"])
@@ -47,7 +62,8 @@ def test_each_officer_is_mailed_of_a_new_complaint_and_nothing_personal(people, 
         assert not any(secret in repr(job.kwargs) for secret in secrets)
     run_jobs()
 
-    # the designated officers, and only they: not the editor, the member, another organisation's admin
+    # the designated officers, and only they: not the editor, the member, the other admin,
+    # another organisation's admin
     assert sorted(to for mail in mailbox.mails for to in mail.to) == sorted(
         [admin["email"], people.users["officer"]["email"]])
     mail = mailbox.mails[0]
@@ -71,8 +87,8 @@ def messages_today() -> datetime.date:
 
 
 def test_no_mail_to_the_officer_who_recorded_it_nor_to_one_who_left(people, mailbox):
-    admin = people.users["admin"]
-    people.act("admin", "oit_complaint_officer_add", organization=people.org["name"], user=admin["name"])
+    admin = admin_as_officer(people)
+    drain(mailbox)
     # the officer records a complaint received by telephone: the other officer is told
     people.act("officer", "oit_complaint_create", organization=people.org["name"], category=CATEGORY,
                description="รับทางโทรศัพท์", channel="โทรศัพท์", privacy_accepted="true")
@@ -81,7 +97,7 @@ def test_no_mail_to_the_officer_who_recorded_it_nor_to_one_who_left(people, mail
     # an officer who left the organisation is no longer told
     tk.get_action("organization_member_delete")({"ignore_auth": True, "user": people.users["sysadmin"]["name"]}, {
         "id": people.org["id"], "username": admin["name"]})
-    mailbox.mails.clear()
+    drain(mailbox)  # the notice that his designation lapsed
     file_complaint(people.org)
     run_jobs()
     assert [mail.to for mail in mailbox.mails] == [[people.users["officer"]["email"]]]
@@ -90,6 +106,10 @@ def test_no_mail_to_the_officer_who_recorded_it_nor_to_one_who_left(people, mail
 def test_a_complaint_to_an_organisation_without_officers_is_kept_unmailed(people, mailbox):
     people.act("admin", "oit_complaint_officer_remove", organization=people.org["name"],
                user=people.users["officer"]["name"])
+    run_jobs()  # the removed officer is told of the removal, and is the last one told anything
+    assert [(m.to, m.message["X-OIT-Event"]) for m in mailbox.mails] == [
+        ([people.users["officer"]["email"]], "officer_remove")]
+    mailbox.mails.clear()
     created = file_complaint(people.org)
     assert created["tracking_code"] and model.Session.query(Complaint).count() == 1
     assert queued_jobs() == []
@@ -111,7 +131,22 @@ def test_admins_designate_and_remove_officers_on_the_page(people, app):
     assert editor in candidates and officer not in candidates
     assert people.users["other_admin"]["name"] not in candidates   # only members may be designated
 
+    assert people.users["member"]["name"] not in candidates        # a member cannot hold it
+
+    # the admin proposes; the editor reads nothing until a second admin confirms on the page
     done = app.post(url, data={"decision": "add", "user": editor}, headers=headers(people, "admin"),
+                    follow_redirects=False)
+    assert done.status_code == 302 and officers_of(people) == {officer}
+    soup = BeautifulSoup(app.get(url, headers=headers(people, "admin")).body, "html.parser")
+    assert [row["data-user"] for row in soup.select(".oit-officer-proposals tr[data-user]")] == [editor]
+    assert soup.select(f"#oit-officer-confirm-{editor}") == []  # not for the proposer
+    assert app.post(url, data={"decision": "confirm", "user": editor},
+                    headers=headers(people, "admin")).status_code == 403
+    assert officers_of(people) == {officer}
+    add_deputy(people)
+    soup = BeautifulSoup(app.get(url, headers=headers(people, "deputy")).body, "html.parser")
+    assert soup.select_one(f"#oit-officer-confirm-{editor}")["value"] == "confirm"
+    done = app.post(url, data={"decision": "confirm", "user": editor}, headers=headers(people, "deputy"),
                     follow_redirects=False)
     assert done.status_code == 302 and officers_of(people) == {editor, officer}
     done = app.post(url, data={"decision": "remove", "user": officer}, headers=headers(people, "admin"),
@@ -153,7 +188,7 @@ def test_the_officers_page_is_linked_for_admins_only(people, app):
         body = app.get(f"/organization/{org}", headers=headers(people, role)).body
         assert officers_url not in body and f'href="{list_url}"' not in body, role
     # the complaint list: the link shows for an officer who is also an admin, not for the others
-    people.act("admin", "oit_complaint_officer_add", organization=org, user=people.users["admin"]["name"])
+    admin_as_officer(people)
     assert officers_url in app.get(list_url, headers=headers(people, "admin")).body
     assert officers_url not in app.get(list_url, headers=headers(people, "officer")).body
     assert list_url in app.get(officers_url, headers=headers(people, "admin")).body

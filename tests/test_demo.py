@@ -62,11 +62,14 @@ def test_demo_samples_are_published_the_agencys_way_and_only_once(cli, app):
     assert "อนุบาล" in questions and "1–15 มีนาคม" in questions
     assert "CSV" in soup_text(app.get(f"/oit/{org}/feedback"))
     officers = tk.get_action("oit_complaint_officer_list")({"user": "director"}, {"organization": org})
-    assert "director" in str(officers)
+    # in force, because the sysadmin designated him (an admin alone only proposes)
+    assert [(o["user"], o["state"], o["confirmed_by"]) for o in officers] == [("director", "confirmed", "oit_admin")]
+    assert tk.get_action("oit_complaint_list")({"user": "director"}, {"organization": org})["count"] == 0
 
     second = cli.invoke(ckan_command, ["oit", "demo", "--samples"])
     assert second.exit_code == 0, second.output
     assert "kept the sample procurement summary" in second.output
+    assert "kept director as complaint officer" in second.output
     assert tk.get_action("package_search")({"user": ""}, {"fq": f'organization:"{org}"'})["count"] == 1
     assert tk.get_action("oit_question_list")({"user": ""}, {"organization": org})["count"] == 1
 

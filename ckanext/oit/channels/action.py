@@ -10,11 +10,11 @@ from ckan import model
 from sqlalchemy import or_
 
 from ckanext.oit import disclosure, thai_calendar
-from ckanext.oit.channels import abuse, complaints, jobs, statistics
+from ckanext.oit.channels import abuse, complaints, jobs, membership, officers, statistics
 from ckanext.oit.channels.auth import is_staff
 from ckanext.oit.channels.model import (
     CLOSED, CLOSURES, COMPLAINT_STATUSES, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED,
-    Complaint, ComplaintOfficer, Feedback, Question,
+    Complaint, Feedback, Question,
 )
 
 __all__ = [
@@ -22,12 +22,14 @@ __all__ = [
     "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
     "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
     "oit_complaint_update", "oit_complaint_statistics_generate",
-    "oit_complaint_officer_add", "oit_complaint_officer_remove", "oit_complaint_officer_list",
+    "oit_complaint_officer_add", "oit_complaint_officer_confirm", "oit_complaint_officer_remove",
+    "oit_complaint_officer_list",
 ]
 
 
 def actions() -> dict[str, Any]:
-    return {name: globals()[name] for name in __all__}
+    """Ours, and CKAN's membership actions chained so that officers lapse on leaving."""
+    return dict({name: globals()[name] for name in __all__}, **membership.chained_actions())
 
 
 def _org(value: Any) -> model.Group:
@@ -158,10 +160,20 @@ def oit_question_answer(context, data_dict):
 
 # --- feedback (O32) ------------------------------------------------------------------
 
-def _feedback_dict(f: Feedback, staff: bool) -> dict[str, Any]:
+def _shown_package(f: Feedback, staff: bool) -> model.Package | None:
+    """The dataset the feedback is about, read now from the database: the
+    public sees it only while it is public (a withdrawn or draft dataset's
+    title must not leak); the organisation's staff always."""
     package = model.Package.get(f.package_id) if f.package_id else None
+    if package is None or staff:
+        return package
+    return package if package.state == model.State.ACTIVE and not package.private else None
+
+
+def _feedback_dict(f: Feedback, staff: bool) -> dict[str, Any]:
+    package = _shown_package(f, staff)
     result = {"id": f.id, "owner_org": f.owner_org, "topic": f.topic, "message": f.message,
-              "package_id": f.package_id, "package_name": package.name if package else None,
+              "package_id": package.id if package else None, "package_name": package.name if package else None,
               "package_title": package.title if package else None, "response": f.response,
               "responded_at": _iso(f.responded_at), "created_at": _iso(f.created_at), "state": f.state}
     if staff:
@@ -413,35 +425,60 @@ def oit_complaint_statistics_generate(context, data_dict):
             "fiscal_year": fiscal_year}
 
 
-# --- complaint officers ----------------------------------------------------------------
+# --- complaint officers (two-person rule: channels/officers.py) ----------------------------
 
 def _member(org: model.Group, value: Any) -> model.User:
-    from ckan import authz
-
+    """A user who may hold a designation: an active editor or admin of the organisation."""
     user = model.User.get(str(value or ""))
     if user is None or user.state != model.State.ACTIVE:
         raise tk.ValidationError({"user": ["ไม่พบผู้ใช้ / User not found"]})
-    if authz.users_role_for_group_or_org(org.id, user.name) is None:
+    capacity = officers.role(user, org.id)
+    if capacity is None:
         raise tk.ValidationError({"user": ["ผู้ใช้ต้องเป็นสมาชิกของหน่วยงานก่อน / The user must be a member of the organisation"]})
+    if capacity not in officers.CAPACITIES:
+        raise tk.ValidationError({"user": ["เจ้าหน้าที่รับเรื่องร้องเรียนต้องเป็น editor หรือ admin ของหน่วยงาน / "
+                                           "A complaint officer must be an editor or admin of the organisation"]})
     return user
 
 
+def _actor(context) -> model.User | None:
+    return model.User.get(context.get("user") or "") if context.get("user") else None
+
+
 def oit_complaint_officer_add(context, data_dict):
-    """Designate a member of the organisation as a complaint officer (organisation admins).
+    """Designate an editor or admin of the organisation as complaint officer.
+    A sysadmin's designation of someone else takes effect at once; an
+    organisation admin's is a proposal that gives no access until a different
+    admin of the organisation (or a sysadmin) confirms it
+    (``oit_complaint_officer_confirm``). Returns the confirmed officers.
 
     :param organization:; :param user: id or name
     """
     tk.check_access("oit_complaint_officer_add", context, data_dict)
     org = _org(data_dict.get("organization"))
-    user = _member(org, data_dict.get("user"))
-    if model.Session.get(ComplaintOfficer, (org.id, user.id)) is None:
-        model.Session.add(ComplaintOfficer(owner_org=org.id, user_id=user.id, added_by=_user_id(context)))
-        model.repo.commit()
+    officers.add(org, _member(org, data_dict.get("user")), _actor(context))
+    return oit_complaint_officer_list(context, {"organization": org.id})
+
+
+def oit_complaint_officer_confirm(context, data_dict):
+    """Confirm a proposed complaint officer (an admin of the organisation other
+    than the proposer and the proposed person, or a sysadmin). Returns the
+    confirmed officers.
+
+    :param organization:; :param user: id or name of the proposed person
+    """
+    tk.check_access("oit_complaint_officer_confirm", context, data_dict)
+    org = _org(data_dict.get("organization"))
+    user = model.User.get(str(data_dict.get("user") or ""))
+    if user is None:
+        raise tk.ValidationError({"user": ["ไม่พบผู้ใช้ / User not found"]})
+    officers.confirm(org, user, _actor(context))
     return oit_complaint_officer_list(context, {"organization": org.id})
 
 
 def oit_complaint_officer_remove(context, data_dict):
-    """End a user's designation as complaint officer.
+    """End a user's designation as complaint officer, or refuse (cancel) a
+    proposal. Returns the confirmed officers.
 
     :param organization:; :param user:
     """
@@ -449,24 +486,21 @@ def oit_complaint_officer_remove(context, data_dict):
     org = _org(data_dict.get("organization"))
     user = model.User.get(str(data_dict.get("user") or ""))
     if user is not None:
-        model.Session.query(ComplaintOfficer).filter(
-            ComplaintOfficer.owner_org == org.id, ComplaintOfficer.user_id == user.id).delete()
-        model.repo.commit()
+        officers.remove(org, user, _actor(context))
     return oit_complaint_officer_list(context, {"organization": org.id})
 
 
 @tk.side_effect_free
 def oit_complaint_officer_list(context, data_dict):
-    """The organisation's designated complaint officers.
+    """The organisation's complaint officers: ``state`` confirmed (the default,
+    those who read complaints), proposed (waiting for a second person) or all.
 
-    :param organization:
+    :param organization:; :param state: (optional)
     """
     tk.check_access("oit_complaint_officer_list", context, data_dict)
     org = _org(data_dict.get("organization"))
-    rows = model.Session.query(ComplaintOfficer).filter(ComplaintOfficer.owner_org == org.id)
-    result = []
-    for row in rows.order_by(ComplaintOfficer.added_at):
-        user = model.User.get(row.user_id)
-        if user is not None:
-            result.append({"user": user.name, "fullname": user.fullname, "added_at": _iso(row.added_at)})
-    return result
+    state = data_dict.get("state") or officers.CONFIRMED
+    if state not in (officers.CONFIRMED, officers.PROPOSED, "all"):
+        raise tk.ValidationError({"state": ["สถานะต้องเป็น confirmed, proposed หรือ all / "
+                                            "state must be one of confirmed, proposed, all"]})
+    return officers.listing(org.id, state)

@@ -1,6 +1,7 @@
 """Auth functions of the channels. Complaints are read by the organisation's
-designated complaint officers and sysadmins only (CKAN lets sysadmins pass
-every auth function); being the organisation's admin or editor is not enough."""
+designated complaint officers and sysadmins only; being the organisation's
+admin or editor is not enough. CKAN lets sysadmins pass every auth function, so
+the two-person rule of the officers is kept in channels/officers.py as well."""
 from __future__ import annotations
 
 from typing import Any
@@ -8,7 +9,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.oit.channels import complaints
+from ckanext.oit.channels import complaints, officers
 from ckanext.oit.channels.model import PUBLISHED, Complaint, Feedback, Question
 from ckanext.oit.workflow.states import may
 
@@ -17,7 +18,8 @@ __all__ = [
     "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
     "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
     "oit_complaint_update", "oit_complaint_statistics_generate",
-    "oit_complaint_officer_add", "oit_complaint_officer_remove", "oit_complaint_officer_list",
+    "oit_complaint_officer_add", "oit_complaint_officer_confirm", "oit_complaint_officer_remove",
+    "oit_complaint_officer_list",
 ]
 
 OFFICERS_ONLY = ("เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียนที่หน่วยงานแต่งตั้งเท่านั้น / "
@@ -116,11 +118,28 @@ def oit_complaint_statistics_generate(context, data_dict):
     return {"success": False, "msg": "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"}
 
 
+ADMINS_ONLY = "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"
+
+
 def oit_complaint_officer_add(context, data_dict):
-    """Admins designate the officers; designating does not make the admin one."""
+    """Admins propose officers (sysadmins designate); proposing does not make anyone one."""
     if may(_role(context.get("user"), _org_id(data_dict.get("organization"))), "admin"):
         return {"success": True}
-    return {"success": False, "msg": "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"}
+    return {"success": False, "msg": ADMINS_ONLY}
 
 
 oit_complaint_officer_remove = oit_complaint_officer_list = oit_complaint_officer_add
+
+
+def oit_complaint_officer_confirm(context, data_dict):
+    """A second person: an admin of the organisation or a sysadmin, neither
+    the proposer nor the proposed person."""
+    org_id = _org_id(data_dict.get("organization"))
+    if not may(_role(context.get("user"), org_id), "admin"):
+        return {"success": False, "msg": ADMINS_ONLY}
+    user = officers.user_of(data_dict.get("user"))
+    refusal = officers.may_confirm(officers.designation(org_id, user.id if user else None),
+                                   officers.user_of(context.get("user")))
+    if refusal:
+        return {"success": False, "msg": refusal}
+    return {"success": True}

@@ -14,10 +14,11 @@ from ckan import authz, model
 
 import ckan.lib.uploader as uploader
 
+from ckanext.oit.channels import officers
 from ckanext.oit.channels.abuse import Attachment
 from ckanext.oit.channels.model import (
     CLOSED, FORWARDED, IN_PROGRESS, RECEIVED, RESOLVED, TERMINATED,
-    Complaint, ComplaintAttachment, ComplaintOfficer, ComplaintStatusChange,
+    Complaint, ComplaintAttachment, ComplaintStatusChange,
 )
 from ckanext.oit.records import tables
 
@@ -89,19 +90,16 @@ def by_tracking_code(code: Any) -> Complaint | None:
     return model.Session.query(Complaint).filter(Complaint.tracking_hash == code_hash(code)).one_or_none()
 
 
-# --- officers ----------------------------------------------------------------------
+# --- officers (the designation rules live in channels/officers.py) -------------------
 
 def officer_ids(org_id: str) -> list[str]:
-    return [row.user_id for row in model.Session.query(ComplaintOfficer).filter(ComplaintOfficer.owner_org == org_id)]
+    """The confirmed officers' user ids (proposals give no access)."""
+    return [row.user_id for row in officers.rows(org_id) if row.confirmed_at is not None]
 
 
 def is_officer(user_name: str | None, org_id: str | None) -> bool:
-    """A designated officer who is still a member of the organisation (any capacity)."""
-    user = model.User.get(user_name or "") if user_name else None
-    if user is None or not org_id or user.state != model.State.ACTIVE:
-        return False
-    designated = model.Session.get(ComplaintOfficer, (org_id, user.id)) is not None
-    return designated and authz.users_role_for_group_or_org(org_id, user.name) is not None
+    """A confirmed officer who is still an editor or admin of the organisation."""
+    return officers.is_officer(user_name, org_id)
 
 
 def may_read(user_name: str | None, org_id: str | None) -> bool:

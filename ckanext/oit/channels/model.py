@@ -1,4 +1,4 @@
-"""Tables of the two-way channels (migrations oit_0005, oit_0006): questions and
+"""Tables of the two-way channels (migrations oit_0005 to oit_0007): questions and
 answers, complaints with their attachments, status history and the
 organisation's complaint officers, and feedback. Complaints hold personal
 data: only officers read them."""
@@ -63,12 +63,17 @@ class Feedback(tk.BaseModel):
 
 
 class ComplaintOfficer(tk.BaseModel):
+    """A designation, or a proposal of one while ``confirmed_at`` is empty: it
+    gives access only once a second person confirmed it (channels/officers.py).
+    The row is deleted when the designation ends or lapses, so nothing revives it."""
     __tablename__ = "oit_complaint_officer"
 
     owner_org = Column(Text, primary_key=True)
     user_id = Column(Text, primary_key=True)
-    added_by = Column(Text)
+    added_by = Column(Text)  # who proposed it (or designated it, for a sysadmin)
     added_at = Column(DateTime, nullable=False, default=_now)
+    confirmed_by = Column(Text)
+    confirmed_at = Column(DateTime)
 
 
 class Complaint(tk.BaseModel):

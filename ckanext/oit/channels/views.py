@@ -1,8 +1,8 @@
 """Pages of the channels. Public: questions, feedback, the complaint form and
 the status by tracking code. Staff: moderation of questions and feedback; the
 complaint officers' list, complaint page (with its status history) and
-attachment downloads; the admins' page designating the officers. Every read
-goes through the actions' auth functions."""
+attachment downloads; the admins' page proposing, confirming and ending the
+officers' designations. Every read goes through the actions' auth functions."""
 from __future__ import annotations
 
 import os
@@ -11,10 +11,10 @@ from typing import Any
 from flask import Blueprint, Response, make_response, send_file
 
 import ckan.plugins.toolkit as tk
-from ckan import model
+from ckan import authz, model
 
 from ckanext.oit import helpers
-from ckanext.oit.channels import abuse, complaints
+from ckanext.oit.channels import abuse, complaints, officers
 from ckanext.oit.channels.auth import is_staff
 from ckanext.oit.channels.model import CLOSURES, COMPLAINT_STATUSES, ComplaintAttachment
 
@@ -215,40 +215,64 @@ def _may(auth: str, organization: model.Group) -> bool:
 
 
 def _members(organization: model.Group) -> list[dict[str, str]]:
-    """The organisation's active members (those an admin may designate)."""
+    """The organisation's active editors and admins (those who may be designated)."""
     rows = (model.Session.query(model.User, model.Member.capacity)
             .join(model.Member, model.Member.table_id == model.User.id)
             .filter(model.Member.group_id == organization.id, model.Member.table_name == "user",
-                    model.Member.state == model.State.ACTIVE, model.User.state == model.State.ACTIVE)
+                    model.Member.state == model.State.ACTIVE, model.User.state == model.State.ACTIVE,
+                    model.Member.capacity.in_(officers.CAPACITIES))
             .order_by(model.User.name))
     return [{"name": user.name, "fullname": user.fullname or "", "capacity": capacity} for user, capacity in rows]
 
 
+OFFICER_DECISIONS = {"add": "oit_complaint_officer_add", "confirm": "oit_complaint_officer_confirm",
+                     "remove": "oit_complaint_officer_remove"}
+
+
+def _officer_decision(organization: model.Group):
+    decision = tk.request.form.get("decision")
+    action = OFFICER_DECISIONS.get(decision)
+    if action is None:
+        return tk.abort(400, helpers.oit_lang_text("คำสั่งไม่ถูกต้อง", "Unknown decision"))
+    user = tk.request.form.get("user", "")
+    try:
+        confirmed = tk.get_action(action)(_context(), {"organization": organization.id, "user": user})
+    except tk.ValidationError as error:
+        _flash_errors(error)
+    else:
+        if decision == "add" and user not in {o["user"] for o in confirmed}:
+            tk.h.flash_success(helpers.oit_lang_text(
+                "เสนอแต่งตั้งแล้ว ผู้ถูกเสนอจะอ่านเรื่องร้องเรียนได้เมื่อผู้ดูแลหน่วยงานอีกคน (หรือผู้ดูแลระบบ) ยืนยัน",
+                "Proposed. The person reads no complaint until another admin of the organisation (or a sysadmin) confirms."))
+        else:
+            tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
+    return tk.redirect_to("oit_channels.complaint_officers", org=organization.name)
+
+
 @channels.route("/oit/<org>/complaints/officers", methods=["GET", "POST"])
 def complaint_officers(org: str):
-    """Organisation admins (and sysadmins) designate members as complaint officers and end it."""
+    """Organisation admins propose complaint officers, a different admin (or a
+    sysadmin) confirms; sysadmins designate directly; any of them ends one."""
     organization = _org_or_404(org)
     try:
         if tk.request.method == "POST":
-            decision = tk.request.form.get("decision")
-            action = {"add": "oit_complaint_officer_add", "remove": "oit_complaint_officer_remove"}.get(decision)
-            if action is None:
-                return tk.abort(400, helpers.oit_lang_text("คำสั่งไม่ถูกต้อง", "Unknown decision"))
-            try:
-                tk.get_action(action)(_context(), {"organization": organization.id,
-                                                   "user": tk.request.form.get("user", "")})
-            except tk.ValidationError as error:
-                _flash_errors(error)
-            else:
-                tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
-            return tk.redirect_to("oit_channels.complaint_officers", org=organization.name)
-        officers = _list("oit_complaint_officer_list", organization)
+            return _officer_decision(organization)
+        listed = _list("oit_complaint_officer_list", organization, state="all")
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
-    designated = {o["user"] for o in officers}
+    actor = officers.user_of(_context()["user"])
+    proposals = []
+    for entry in listed:
+        if entry["state"] == officers.PROPOSED:
+            row = officers.designation(organization.id, officers.user_of(entry["user"]).id)
+            proposals.append(dict(entry, may_confirm=officers.may_confirm(row, actor) is None))
+    named = {entry["user"] for entry in listed}
     return tk.render("oit/channels/complaint_officers.html", {
-        "organization": organization, "officers": officers,
-        "candidates": [m for m in _members(organization) if m["name"] not in designated],
+        "organization": organization,
+        "officers": [entry for entry in listed if entry["state"] == officers.CONFIRMED],
+        "proposals": proposals,
+        "candidates": [m for m in _members(organization) if m["name"] not in named],
+        "designates": bool(actor) and authz.is_sysadmin(actor.name),
         "may_read": complaints.may_read(_context()["user"], organization.id)})
 
 

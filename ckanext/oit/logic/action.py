@@ -322,10 +322,19 @@ def oit_itas_explanation_update(context, data_dict):
     key = str(data_dict.get("item_key") or "")
     if frameworks.item_for(key, fiscal_year) is None:
         raise tk.ValidationError({"item_key": [f"ไม่มีรายการ {key} / Unknown item {key}"]})
-    row = model.Session.get(ItasExplanation, (org.id, fiscal_year, key)) or ItasExplanation(
-        owner_org=org.id, fiscal_year=fiscal_year, item_key=key)
-    row.text = str(data_dict.get("text") or "")
+    existing = model.Session.get(ItasExplanation, (org.id, fiscal_year, key))
+    row = existing or ItasExplanation(owner_org=org.id, fiscal_year=fiscal_year, item_key=key)
+    text = str(data_dict.get("text") or "")
+    if existing is not None and existing.text == text:
+        return {"item_key": key, "fiscal_year": fiscal_year, "text": row.text}  # no change, no event
     user = model.User.get(context.get("user") or "")
+    # what assessors read beside the answer: every change is in the organisation's audit trail
+    audit.record(action="itas_explanation", package_id=None, owner_org=org.id,
+                 actor_id=user.id if user else None, actor_name=user.name if user else None,
+                 comment=f"{key} {fiscal_year}",
+                 before={"item_key": key, "fiscal_year": fiscal_year, "text": existing.text} if existing else None,
+                 after={"item_key": key, "fiscal_year": fiscal_year, "text": text})
+    row.text = text
     row.updated_by = user.id if user else None
     model.Session.add(row)
     model.repo.commit()

@@ -27,6 +27,29 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
         model.Session.commit()
 
 
+@pytest.fixture(autouse=True)
+def every_write_left_an_audit_event(request):
+    """After each test that used the database: the audit chain is intact, and
+    every dataset's last change has an audit event at or after it (each write
+    path to a dataset moves its metadata_modified)."""
+    yield
+    if "reset_db" not in request.fixturenames or request.node.get_closest_marker("unaudited"):
+        return
+    from ckanext.oit import audit
+
+    model.Session.remove()
+    if not sa.inspect(model.Session.get_bind()).has_table("oit_audit_event"):
+        return
+    unaudited = model.Session.execute(sa.text(
+        "SELECT p.name, p.metadata_modified FROM package p WHERE NOT EXISTS ("
+        " SELECT 1 FROM oit_audit_event e WHERE e.package_id = p.id"
+        " AND e.created >= p.metadata_modified)")).all()
+    result = audit.verify()
+    model.Session.remove()
+    assert unaudited == [], "datasets changed without an audit event"
+    assert result.ok, result.reason
+
+
 @pytest.fixture
 def solr_url(ckan_config) -> str:
     return ckan_config["solr_url"].rstrip("/")

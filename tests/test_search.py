@@ -8,20 +8,45 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.oit import search as oit_search
+from ckanext.oit import thai_calendar
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 PROCUREMENT_TITLE = "ประกาศผลการจัดซื้อจัดจ้างวัสดุสำนักงาน"
 
 
+class Disclosures:
+    """OIT datasets with the titles a test needs (the portal refuses CKAN's
+    generic type): each takes the next month of a monthly item."""
+
+    def __init__(self):
+        self.made = 0
+
+    def __call__(self, owner_org: str, title: str, notes: str | None = None) -> dict:
+        self.made += 1
+        fiscal_year = 2569 - (self.made - 1) // 12
+        year, month = thai_calendar.fiscal_year_months(fiscal_year)[(self.made - 1) % 12]
+        return factories.Dataset(type="oit-procurement", owner_org=owner_org, title=title, notes=notes,
+                                 item_key="procurement-monthly-summary", fiscal_year=str(fiscal_year),
+                                 period=f"{year}-{month:02d}")
+
+
+@pytest.fixture
+def disclosure():
+    return Disclosures()
+
+
 def search(q: str) -> list[str]:
-    result = tk.get_action("package_search")({"ignore_auth": True}, {"q": q, "rows": 50})
+    """Names found for ``q``, drafts included (as a sysadmin sees them)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+    result = tk.get_action("package_search")({"user": site_user}, {
+        "q": q, "rows": 50, "include_private": True})
     return [d["name"] for d in result["results"]]
 
 
-def test_dataset_created_through_the_api_is_found():
+def test_dataset_created_through_the_api_is_found(disclosure):
     org = factories.Organization()
-    dataset = factories.Dataset(
+    dataset = disclosure(
         owner_org=org["id"], title="Annual budget report", notes="Spending by quarter"
     )
     assert dataset["name"] in search("budget")
@@ -30,28 +55,28 @@ def test_dataset_created_through_the_api_is_found():
 
 
 @pytest.mark.parametrize("word", ["จัดซื้อ", "วัสดุ", "สำนักงาน", "ประกาศ"])
-def test_thai_word_inside_a_title_is_found(word):
+def test_thai_word_inside_a_title_is_found(word, disclosure):
     org = factories.Organization()
-    wanted = factories.Dataset(owner_org=org["id"], title=PROCUREMENT_TITLE)
-    other = factories.Dataset(owner_org=org["id"], title="รายงานผลการดำเนินงานประจำปี")
+    wanted = disclosure(owner_org=org["id"], title=PROCUREMENT_TITLE)
+    other = disclosure(owner_org=org["id"], title="รายงานผลการดำเนินงานประจำปี")
     found = search(word)
     assert wanted["name"] in found
     assert other["name"] not in found
 
 
-def test_thai_word_inside_the_description_is_found():
+def test_thai_word_inside_the_description_is_found(disclosure):
     org = factories.Organization()
-    dataset = factories.Dataset(
+    dataset = disclosure(
         owner_org=org["id"], title="O12", notes="สรุปผลการจัดซื้อจัดจ้างประจำเดือนตุลาคม"
     )
     assert dataset["name"] in search("ประจำเดือน")
     assert search("งบประมาณ") == []
 
 
-def test_a_title_match_ranks_above_a_description_match():
+def test_a_title_match_ranks_above_a_description_match(disclosure):
     org = factories.Organization()
-    in_notes = factories.Dataset(owner_org=org["id"], title="รายงานประจำปี", notes="มีเรื่องวัสดุสำนักงาน")
-    in_title = factories.Dataset(owner_org=org["id"], title=PROCUREMENT_TITLE)
+    in_notes = disclosure(owner_org=org["id"], title="รายงานประจำปี", notes="มีเรื่องวัสดุสำนักงาน")
+    in_title = disclosure(owner_org=org["id"], title=PROCUREMENT_TITLE)
     assert search("วัสดุ")[:2] == [in_title["name"], in_notes["name"]]
 
 
@@ -64,41 +89,41 @@ def test_a_title_match_ranks_above_a_description_match():
         ("มะตอย", "ประกาศผลการจัดซื้อยางมะตอยสำเร็จรูป"),
     ],
 )
-def test_thai_word_inside_a_compound_is_found(word, title):
+def test_thai_word_inside_a_compound_is_found(word, title, disclosure):
     org = factories.Organization()
-    wanted = factories.Dataset(owner_org=org["id"], title=title)
-    other = factories.Dataset(owner_org=org["id"], title="ข้อมูลผู้บริหาร")
+    wanted = disclosure(owner_org=org["id"], title=title)
+    other = disclosure(owner_org=org["id"], title="ข้อมูลผู้บริหาร")
     found = search(word)
     assert wanted["name"] in found
     assert other["name"] not in found
 
 
-def test_a_thai_word_is_matched_as_written_not_by_its_pieces():
+def test_a_thai_word_is_matched_as_written_not_by_its_pieces(disclosure):
     # วัสดุ's character pairs all stand in "พัสดุประจำวัน", but not in that order
     org = factories.Organization()
-    scattered = factories.Dataset(owner_org=org["id"], title="ทะเบียนพัสดุประจำวัน")
-    wanted = factories.Dataset(owner_org=org["id"], title="บัญชีวัสดุสำนักงาน")
+    scattered = disclosure(owner_org=org["id"], title="ทะเบียนพัสดุประจำวัน")
+    wanted = disclosure(owner_org=org["id"], title="บัญชีวัสดุสำนักงาน")
     assert search("วัสดุ") == [wanted["name"]]
     assert scattered["name"] in search("พัสดุ")
 
 
-def test_a_form_code_does_not_match_every_text_with_its_number():
+def test_a_form_code_does_not_match_every_text_with_its_number(disclosure):
     org = factories.Organization()
-    wanted = factories.Dataset(
+    wanted = disclosure(
         owner_org=org["id"], title="สรุปผลการจัดซื้อจัดจ้าง", notes="แบบ สขร.1 เดือนตุลาคม"
     )
-    factories.Dataset(owner_org=org["id"], title="ข้อมูลเชิงสถิติการให้บริการ ไตรมาส 1")
+    disclosure(owner_org=org["id"], title="ข้อมูลเชิงสถิติการให้บริการ ไตรมาส 1")
     assert search("สขร.1") == [wanted["name"]]
 
 
-def test_an_exact_title_match_ranks_first():
+def test_an_exact_title_match_ranks_first(disclosure):
     org = factories.Organization()
-    longer = factories.Dataset(owner_org=org["id"], title="แผนการจัดซื้อจัดจ้างประจำปีงบประมาณ พ.ศ. 2568")
-    in_notes = factories.Dataset(
+    longer = disclosure(owner_org=org["id"], title="แผนการจัดซื้อจัดจ้างประจำปีงบประมาณ พ.ศ. 2568")
+    in_notes = disclosure(
         owner_org=org["id"], title="รายงานผลการดำเนินงาน",
         notes="แผนการจัดซื้อจัดจ้าง แผนการจัดซื้อจัดจ้าง และแผนการจัดซื้อจัดจ้างของหน่วยงาน",
     )
-    exact = factories.Dataset(owner_org=org["id"], title="แผนการจัดซื้อจัดจ้าง")
+    exact = disclosure(owner_org=org["id"], title="แผนการจัดซื้อจัดจ้าง")
     found = search("แผนการจัดซื้อจัดจ้าง")
     assert found[0] == exact["name"]
     assert set(found) == {exact["name"], longer["name"], in_notes["name"]}

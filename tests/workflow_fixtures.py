@@ -15,8 +15,10 @@ from ckan.tests import factories
 
 from ckanext.oit import thai_calendar
 
-STATES = ("draft", "pending", "returned", "published", "withdrawn")
-ROLES = ("anonymous", "member", "editor", "admin", "other_admin", "sysadmin")
+# "changing": published, with the editor's change request open
+STATES = ("draft", "pending", "returned", "published", "withdrawn", "changing")
+# "stranger": a user of no organisation; other_*: of another organisation
+ROLES = ("anonymous", "stranger", "member", "editor", "admin", "other_editor", "other_admin", "sysadmin")
 
 
 @dataclass
@@ -61,10 +63,12 @@ class Office:
             self.act("editor", "oit_submit", id=dataset_id)
         if state == "returned":
             self.act("admin", "oit_return", id=dataset_id, comment="แก้ไขวันที่สัญญา")
-        elif state in ("published", "withdrawn"):
+        elif state in ("published", "withdrawn", "changing"):
             self.act("admin", "oit_approve", id=dataset_id)
             if state == "withdrawn":
                 self.act("admin", "oit_withdraw", id=dataset_id, comment="ข้อมูลผิดพลาด")
+            if state == "changing":
+                self.act("editor", "package_patch", id=dataset_id, notes="ขอแก้ไขคำอธิบาย")
         return tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset_id})
 
 
@@ -90,7 +94,8 @@ def _new_office() -> Office:
         {"name": users["editor"]["name"], "capacity": "editor"},
         {"name": users["admin"]["name"], "capacity": "admin"},
     ])
-    other = factories.Organization(users=[{"name": users["other_admin"]["name"], "capacity": "admin"}])
+    other = factories.Organization(users=[{"name": users["other_admin"]["name"], "capacity": "admin"},
+                                          {"name": users["other_editor"]["name"], "capacity": "editor"}])
     return Office(org=org, other_org=other, users=users)
 
 

@@ -59,5 +59,16 @@ def remind(as_of: str | None, days_ahead: int) -> None:
     click.echo(f"{len(lines)} organisation(s) reminded")
 
 
+@oit.command("policy")
+def show_policy() -> None:
+    """What every action may do to OIT datasets (workflow/policy.py), as the README lists it."""
+    from ckanext.oit.workflow import policy
+
+    for kind, (th, en) in policy.CLASSES.items():
+        click.echo(f"- `{kind}`: {th} / {en}")
+    click.echo()
+    click.echo(policy.markdown_table())
+
+
 oit.add_command(audit)
 oit.add_command(channels)

@@ -164,6 +164,7 @@ def package_delete(original: Action, context, data_dict):
     if _passes(context, package):
         return original(context, data_dict)
     tk.check_access("package_delete", context, data_dict)
+    _not_while_pending(context, package)
     if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
         _deny("ลบได้เฉพาะฉบับร่างหรือที่ส่งกลับแก้ไข ชุดข้อมูลที่เผยแพร่แล้วให้ถอนการเผยแพร่",
               "Only drafts and returned datasets can be deleted; withdraw a published one instead")

@@ -74,8 +74,6 @@ resource_view_show scheming_dataset_schema_list scheming_dataset_schema_show sta
 task_status_show term_translation_show user_activity_list user_autocomplete
 user_followee_count user_followee_list user_follower_count user_follower_list user_list
 user_show vocabulary_list vocabulary_show
-scheming_group_schema_list scheming_group_schema_show scheming_organization_schema_list
-scheming_organization_schema_show
 """
 _FILTERED = "tag_list tag_show tag_search tag_autocomplete format_autocomplete"
 _OUTSIDE = """
@@ -295,3 +293,14 @@ def registered_names(plugin: Any) -> set[str]:
         if other is not plugin:
             names.update(other.get_actions())
     return names
+
+
+def markdown_table() -> str:
+    """The classification as the README shows it (``ckan oit policy``)."""
+    lines = ["| class | actions |", "|---|---|"]
+    for kind in CLASSES:
+        if kind == OURS:
+            continue
+        names = sorted(n for n, k in RULES.items() if k == kind)
+        lines.append(f"| `{kind}` | {' '.join(f'`{n}`' for n in names)} |")
+    return "\n".join(lines)

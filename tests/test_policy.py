@@ -1,0 +1,83 @@
+"""Deny by default: every action CKAN has registered is classified by
+ckanext/oit/workflow/policy.py, and the README lists the classification."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import ckan.logic
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories
+
+from ckanext.oit.workflow import policy
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def live_registry() -> dict:
+    tk.get_action("package_show")  # CKAN builds its registry on first use
+    return dict(ckan.logic._actions)
+
+
+def test_every_registered_action_is_classified():
+    registry = live_registry()
+    assert len(registry) > 150
+    assert policy.unclassified(registry) == [], (
+        "classify these in ckanext/oit/workflow/policy.py (and the README)")
+
+
+def test_every_class_names_only_actions_that_exist():
+    registry = live_registry()
+    assert sorted(set(policy.RULES) - set(registry)) == []
+
+
+@pytest.mark.parametrize("kind", [policy.SYSADMIN, policy.REFUSED, policy.GUARDED, policy.FILTERED])
+def test_the_guarded_classes_run_through_a_wrapper_of_ours(kind):
+    registry = live_registry()
+    for name, rule in policy.RULES.items():
+        if rule == kind:
+            function = registry[name]
+            # CKAN chains as functools.partial(chained, previous); ours come from ckanext.oit
+            chain = getattr(function, "func", None)
+            assert chain is not None and chain.__module__.startswith("ckanext.oit"), name
+
+
+def test_an_action_nobody_classified_is_refused_to_all_but_sysadmins(clean_db):
+    calls = []
+
+    def made_up_action(context, data_dict):  # as another plugin would register it
+        calls.append(data_dict)
+        return "done"
+
+    wrapper = policy.chained_actions(["made_up_action"])["made_up_action"]
+    user = factories.User()
+    with pytest.raises(tk.NotAuthorized, match="not been classified"):
+        wrapper(made_up_action, {"user": user["name"]}, {"id": "x"})
+    with pytest.raises(tk.NotAuthorized):
+        wrapper(made_up_action, {"user": ""}, {"id": "x"})
+    assert calls == []
+    sysadmin = factories.Sysadmin()
+    assert wrapper(made_up_action, {"user": sysadmin["name"]}, {"id": "x"}) == "done"
+
+
+@pytest.mark.ckan_config("ckanext.oit.policy.outside_actions", "made_up_action")
+def test_an_operator_may_classify_another_plugins_action_as_outside():
+    assert policy.classify("made_up_action") == policy.OUTSIDE
+    assert policy.chained_actions(["made_up_action"]) == {}
+
+
+def test_the_readme_lists_the_classification():
+    text = README.read_text(encoding="utf-8")
+    section = text.split("<!-- policy:begin -->")[1].split("<!-- policy:end -->")[0]
+    listed = {}
+    for line in section.splitlines():
+        match = re.match(r"\| `(\w+)` \| (.+) \|$", line.strip())
+        if match:
+            listed[match.group(1)] = set(re.findall(r"`(\w+)`", match.group(2)))
+    expected = {kind: {n for n, k in policy.RULES.items() if k == kind} for kind in policy.CLASSES
+                if kind != policy.OURS}
+    assert listed == expected

@@ -33,6 +33,8 @@ run: setup
 test: setup
 	@bash $(S)/db.sh test.ini
 	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	@# the audit chain the last tests left (each test checks its own as it ends)
+	.venv/bin/ckan -c test.ini oit audit verify
 
 stop:
 	@bash $(S)/services.sh stop

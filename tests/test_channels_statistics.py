@@ -11,6 +11,7 @@ import pytest
 import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.tests import factories
 
 from ckanext.oit import thai_calendar
 from ckanext.oit.channels.model import Complaint
@@ -92,7 +93,13 @@ def test_statistics_counts_the_year_without_personal_data_and_publish_only_on_ap
         tk.get_action("package_show")({"user": ""}, {"id": dataset["id"]})
     people.act("editor", "oit_submit", id=dataset["id"])
     assert tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})["private"]
-    people.act("admin", "oit_approve", id=dataset["id"])
+    # four eyes: the admin who generated the content does not approve it; a second admin does
+    with pytest.raises(tk.NotAuthorized):
+        people.act("admin", "oit_approve", id=dataset["id"])
+    deputy = factories.User()
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": people.org["id"], "username": deputy["name"], "role": "admin"})
+    tk.get_action("oit_approve")({"user": deputy["name"]}, {"id": dataset["id"]})
     public = tk.get_action("package_show")({"user": ""}, {"id": dataset["id"]})
     assert public["oit_status"] == "published" and not public["private"]
 

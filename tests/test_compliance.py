@@ -141,7 +141,7 @@ def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private
     parent = factories.Organization(name="obec-area", users=[{"name": supervisor["name"], "capacity": "admin"}])
     child_a = factories.Organization(name="pesao-a", users=[{"name": editor_a["name"], "capacity": "editor"}])
     child_b = factories.Organization(name="pesao-b", users=[{"name": editor_b["name"], "capacity": "editor"}])
-    sysadmin = factories.Sysadmin()
+    sysadmin, approver = factories.Sysadmin(), factories.Sysadmin()
     for child in (child_a, child_b):
         tk.get_action("oit_organization_parent_set")({"user": sysadmin["name"]}, {"id": child["name"], "parent": "obec-area"})
     with pytest.raises(tk.NotAuthorized):
@@ -156,7 +156,7 @@ def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private
             "type": "oit-procurement", "owner_org": owner["id"], "item_key": "procurement-monthly-summary",
             "fiscal_year": "2569", "period": "2025-10"})
         tk.get_action("oit_submit")(context, {"id": monthly["id"]})
-        tk.get_action("oit_approve")(context, {"id": monthly["id"]})
+        tk.get_action("oit_approve")({"user": approver["name"]}, {"id": monthly["id"]})  # four eyes
 
     result = tk.get_action("oit_compliance_rollup")({"user": supervisor["name"]}, {"id": "obec-area"})
     assert {c["organization"] for c in result["children"]} == {"pesao-a", "pesao-b"}

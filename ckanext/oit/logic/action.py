@@ -1,7 +1,6 @@
 """Action API of ckanext-oit."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -139,6 +138,15 @@ def oit_withdraw(context, data_dict):
     return _transition("withdraw", context, data_dict)
 
 
+def _validated(data_dict: dict, input_schema: dict, context) -> dict:
+    """The parameters ``input_schema`` knows, validated (a ValidationError naming
+    the field otherwise); the other parameters are read by the action itself."""
+    data, errors = tk.navl_validate(data_dict, input_schema, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
 def _package_or_404(id_or_name: str) -> model.Package:
     package = model.Package.get(str(id_or_name or ""))
     if package is None:
@@ -153,6 +161,7 @@ def oit_change_request_list(context, data_dict):
     :param status: ``open`` (default), ``approved``, ``returned`` or ``all``
     """
     tk.check_access("oit_change_request_list", context, data_dict)
+    status = _validated(data_dict, schema.change_request_list(), context)["status"]
     query = model.Session.query(ChangeRequest)
     if data_dict.get("id"):
         query = query.filter(ChangeRequest.package_id == _package_or_404(data_dict["id"]).id)
@@ -161,7 +170,6 @@ def oit_change_request_list(context, data_dict):
         if org is None:
             raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
         query = query.filter(ChangeRequest.owner_org == org.id)
-    status = data_dict.get("status") or "open"
     if status != "all":
         query = query.filter(ChangeRequest.status == status)
     return [change_requests.summary(r) for r in query.order_by(ChangeRequest.requested_at)]
@@ -184,12 +192,12 @@ def oit_change_request_show(context, data_dict):
 def oit_audit_list(context, data_dict):
     """The audit trail of a dataset (``id``) or an organisation (``organization``), oldest first.
 
-    :param limit: (optional) at most this many events
+    :param limit: (optional) at most this many events, 0–1000 (1000 by default)
     :param offset: (optional)
     """
     tk.check_access("oit_audit_list", context, data_dict)
-    limit = int(data_dict.get("limit") or 1000)
-    offset = int(data_dict.get("offset") or 0)
+    numbers = _validated(data_dict, schema.audit_list(), context)
+    limit, offset = numbers["limit"], numbers["offset"]
     if data_dict.get("id"):
         events = audit.events(package_id=_package_or_404(data_dict["id"]).id, limit=limit, offset=offset)
     else:
@@ -242,26 +250,11 @@ def oit_records_search(context, data_dict):
     org = model.Group.get(str(data_dict.get("organization") or ""))
     if org is None:
         raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
-    filters = data_dict.get("filters") or {}
-    if isinstance(filters, str):
-        try:
-            filters = json.loads(filters)
-        except ValueError:
-            raise tk.ValidationError({"filters": ["ต้องเป็น JSON / Must be JSON: {column: value}"]})
-    fiscal_year = None
-    if data_dict.get("fiscal_year"):
-        try:
-            fiscal_year = disclosure.parse_fiscal_year(data_dict["fiscal_year"])
-        except disclosure.DisclosureError as error:
-            raise tk.ValidationError({"fiscal_year": [str(error)]})
-    try:
-        limit = max(0, int(data_dict.get("limit", 100)))
-        offset = max(0, int(data_dict.get("offset", 0)))
-    except (TypeError, ValueError):
-        raise tk.ValidationError({"limit": ["ต้องเป็นจำนวนเต็ม / Must be whole numbers"]})
+    data = _validated(data_dict, schema.records_search(), context)
     return records_search.search(
         {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
-        fiscal_year, data_dict.get("period") or None, filters, limit, offset)
+        data.get("fiscal_year"), data_dict.get("period") or None, data.get("filters") or {},
+        data["limit"], data["offset"])
 
 
 # --- compliance --------------------------------------------------------------------
@@ -287,15 +280,9 @@ def _org_year_date(data_dict):
     org = model.Group.get(str(data_dict.get("id") or ""))
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
-    try:
-        as_of = datetime.date.fromisoformat(data_dict["as_of"]) if data_dict.get("as_of") else datetime.date.today()
-    except ValueError:
-        raise tk.ValidationError({"as_of": ["วันที่ต้องเป็น YYYY-MM-DD / as_of must be YYYY-MM-DD"]})
-    try:
-        fiscal_year = (disclosure.parse_fiscal_year(data_dict["fiscal_year"]) if data_dict.get("fiscal_year")
-                       else thai_calendar.fiscal_year_of(as_of))
-    except disclosure.DisclosureError as error:
-        raise tk.ValidationError({"fiscal_year": [str(error)]})
+    data = _validated(data_dict, schema.fiscal_year_as_of(), {})
+    as_of = data.get("as_of") or datetime.date.today()
+    fiscal_year = data.get("fiscal_year") or thai_calendar.fiscal_year_of(as_of)
     return org, fiscal_year, as_of
 
 

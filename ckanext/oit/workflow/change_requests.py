@@ -15,6 +15,8 @@ import ckan.lib.plugins as lib_plugins
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit import thai_calendar
+from ckanext.oit.i18n_dates import as_display_time, thai_datetime
 from ckanext.oit.workflow.model import APPROVED, OPEN, RETURNED, ChangeRequest
 
 # Fields that change on every save; they say nothing to a reviewer.
@@ -73,12 +75,32 @@ def validate_package(context: dict[str, Any], data_dict: dict[str, Any]) -> dict
     return data
 
 
+def _someone_elses(request: ChangeRequest, user: model.User | None) -> None:
+    """Four eyes: one request holds one person's operations, so that whoever
+    approves it knows whose work it is; a second person waits for the decision."""
+    if user is not None and request.requested_by == user.id:
+        return
+    author = model.User.get(request.requested_by or "")
+    who = (author.fullname or author.name) if author is not None else (request.requested_by or "?")
+    opened = as_display_time(request.requested_at)
+    when_th = thai_datetime(opened, with_hours=True)
+    when_en = f"{thai_calendar.format_date(opened.date(), 'long', 'en')} {opened:%H:%M}"
+    raise tk.ValidationError({"oit_change_request": [
+        f"ชุดข้อมูลนี้มีคำขอแก้ไข {request.id} ของ {who} เปิดอยู่ตั้งแต่ {when_th} "
+        f"เสนอการแก้ไขของท่านได้เมื่อคำขอนั้นได้รับการอนุมัติหรือส่งคืนแล้ว / "
+        f"This dataset has an open change request {request.id} by {who}, opened {when_en}; "
+        f"propose your change once that request is approved or returned"]})
+
+
 def propose(context: dict[str, Any], package: model.Package, action: str,
             data_dict: dict[str, Any]) -> ChangeRequest:
-    """Add one operation to the dataset's open change request (made if none)."""
+    """Add one operation to the dataset's open change request (made if none).
+    Only the request's author adds to it; anyone else is refused."""
     user = model.User.get(context.get("user") or "")
     data = {k: v for k, v in data_dict.items() if k not in ("upload", "clear_upload")}
     request = open_request(package.id)
+    if request is not None:
+        _someone_elses(request, user)
     if request is None:
         request = ChangeRequest(id=str(uuid.uuid4()), package_id=package.id, owner_org=package.owner_org,
                                 status=OPEN, requested_by=user.id if user else "",
@@ -91,6 +113,12 @@ def propose(context: dict[str, Any], package: model.Package, action: str,
     request.set_ops(ops)
     request.updated_at = _now()
     return request
+
+
+def authors(request: ChangeRequest) -> set[str]:
+    """Everyone with an operation in the request (its author included)."""
+    people = {op.get("requested_by") for op in request.ops()} | {request.requested_by}
+    return {p for p in people if p}
 
 
 def summary(request: ChangeRequest) -> dict[str, Any]:
@@ -124,16 +152,38 @@ def explain(request: ChangeRequest) -> list[dict[str, Any]]:
         elif op["action"] == "resource_delete":
             entry["resource"] = {"before": resources.get(data.get("id")), "after": None}
         if op.get("upload"):
-            entry["new_file"] = op["upload"]["filename"]
+            entry["new_file"] = _file_name(op["upload"])
         explained.append(entry)
     return explained
+
+
+def _file_name(upload: dict[str, Any] | None) -> str | None:
+    """The uploaded file's own name; where it is stored stays on the server."""
+    if not upload:
+        return None
+    name = str(upload.get("filename") or "")
+    return name.replace("\\", "/").rsplit("/", 1)[-1] or None
+
+
+def decided(request: ChangeRequest) -> list[dict[str, Any]]:
+    """The operations of a closed request as proposed (today's content is no
+    longer their "before"), without the server's internals."""
+    shown = []
+    for op in request.ops():
+        entry: dict[str, Any] = {"action": op["action"], "requested_by": op.get("requested_by"),
+                                 "requested_at": op.get("requested_at"),
+                                 "data": {k: v for k, v in (op.get("data") or {}).items() if k not in NOISE}}
+        if op.get("upload"):
+            entry["new_file"] = _file_name(op["upload"])
+        shown.append(entry)
+    return shown
 
 
 def show(request: ChangeRequest) -> dict[str, Any]:
     result = summary(request)
     result.update(owner_org=request.owner_org, comment=request.comment, decided_by=request.decided_by,
                   decided_at=request.decided_at.isoformat() if request.decided_at else None,
-                  operations=explain(request) if request.status == OPEN else request.ops())
+                  operations=explain(request) if request.status == OPEN else decided(request))
     return result
 
 

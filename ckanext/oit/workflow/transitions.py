@@ -6,12 +6,15 @@ import datetime
 import logging
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, notifications
+from ckanext.oit.audit.model import audit_event_table
 from ckanext.oit.workflow import activity, change_requests
-from ckanext.oit.workflow.states import PUBLISHED, TRANSITIONS, role_of, status_of
+from ckanext.oit.workflow.states import PUBLISHED, TRANSITIONS, status_of
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +29,34 @@ def _fail(field: str, th: str, en: str):
     raise tk.ValidationError({field: [f"{th} / {en}"]})
 
 
+# Audit actions that move a dataset through the workflow (or hold a change
+# aside); every other action of a dataset changed its content.
+NOT_CONTENT = ("submit", "approve", "return", "withdraw", "change_request", "change_approve", "change_return")
+APPROVALS = ("approve", "change_approve")
+
+
 def self_approval_allowed() -> bool:
     return tk.config.get("ckanext.oit.allow_self_approval")
+
+
+def content_authors(package_id: str) -> set[str]:
+    """Who changed the dataset's content since it was last approved (since it
+    was made, if never): what an approval would publish is their work."""
+    events = audit_event_table.c
+    last_approval = (sa.select(sa.func.coalesce(sa.func.max(events.id), 0))
+                     .where(events.package_id == package_id, events.action.in_(APPROVALS))
+                     .scalar_subquery())
+    query = (sa.select(events.actor_id).distinct()
+             .where(events.package_id == package_id, events.id > last_approval,
+                    events.action.notin_(NOT_CONTENT), events.actor_id.isnot(None)))
+    return set(model.Session.execute(query).scalars())
+
+
+def _four_eyes(user: model.User, own: bool, th: str, en: str) -> None:
+    """Nobody approves their own work, sysadmins included, unless the portal
+    allows it (one-person offices)."""
+    if own and not self_approval_allowed():
+        raise tk.NotAuthorized(f"{th} / {en}")
 
 
 def _write_state(package: model.Package, user: model.User, fields: dict[str, Any]) -> dict[str, Any]:
@@ -61,10 +90,12 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
         _fail("oit_status", f"ทำรายการ {name} กับชุดข้อมูลสถานะ {status} ไม่ได้",
               f"Cannot {name} a dataset that is {status}")
     submitter = package.extras.get("oit_submitted_by")
-    if (name == "approve" and submitter == user.id and not self_approval_allowed()
-            and role_of(user.name, package) != "sysadmin"):
-        raise tk.NotAuthorized(
-            "ผู้เสนอไม่อาจอนุมัติเรื่องที่ตนเสนอเอง / The person who submitted cannot approve the same submission")
+    if name == "approve":
+        _four_eyes(user, submitter == user.id, "ผู้เสนอไม่อาจอนุมัติเรื่องที่ตนเสนอเอง",
+                   "The person who submitted cannot approve the same submission")
+        _four_eyes(user, user.id in content_authors(package.id),
+                   "ท่านแก้ไขเนื้อหาของชุดข้อมูลนี้ตั้งแต่การอนุมัติครั้งก่อน จึงอนุมัติเองไม่ได้ ผู้อนุมัติต้องเป็นอีกคนหนึ่ง",
+                   "You changed this dataset's content since it was last approved, so someone else must approve it")
 
     fields: dict[str, Any] = {"oit_status": target}
     if name == "submit":
@@ -90,10 +121,11 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
 
 def _decide_change(name: str, package: model.Package, user: model.User,
                    request: Any, comment: str) -> dict[str, Any]:
-    if (request.requested_by == user.id and not self_approval_allowed()
-            and role_of(user.name, package) != "sysadmin" and name == "approve"):
-        raise tk.NotAuthorized(
-            "ผู้ขอแก้ไขไม่อาจอนุมัติคำขอของตนเอง / The person who asked for the change cannot approve it")
+    if name == "approve":
+        # every operation counts, not only the request's author
+        _four_eyes(user, user.id in change_requests.authors(request),
+                   "คำขอแก้ไขนี้มีการแก้ไขของท่านอยู่ด้วย จึงอนุมัติเองไม่ได้ ผู้อนุมัติต้องเป็นอีกคนหนึ่ง",
+                   "This change request contains a change of yours, so someone else must approve it")
     before = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id})
     if name == "approve":
         change_requests.apply(request, user)

@@ -23,7 +23,7 @@ import sqlalchemy as sa
 
 import ckan.model as ckan_model
 
-from ckanext.oit import thai_calendar
+from ckanext.oit import spreadsheet_cells, thai_calendar
 # The submodule is named `model`: importing it binds `model` in this package,
 # hence `ckan_model` for CKAN's.
 from ckanext.oit.audit.model import CONTENT_FIELDS, AuditEvent, audit_event_table
@@ -312,12 +312,8 @@ def _changes(before: Any, after: Any) -> str:
     return f"{_short(before)} → {_short(after)}"
 
 
-def _cell(text: str | None) -> str:
-    # A cell that starts like a formula is run by spreadsheets; quote it.
-    text = text or ""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
+# A cell that starts like a formula is run by spreadsheets: the rule of every download.
+_cell = spreadsheet_cells.csv_cell
 
 
 def to_csv(events: Iterable[AuditEvent], lang: str = "th") -> str:

@@ -2,13 +2,12 @@
 with มี/ไม่มี, the landing-page URL and the agency's explanation."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit import spreadsheet_cells
 from ckanext.oit.compliance import monitor
 from ckanext.oit.compliance.model import ItasExplanation
 
@@ -41,19 +40,9 @@ def as_table(sheet: list[dict[str, Any]], lang: str = "th") -> list[list[Any]]:
 
 
 def as_csv(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
-    out = io.StringIO()
-    out.write("\ufeff")
-    csv.writer(out).writerows(as_table(sheet, lang))
-    return out.getvalue().encode("utf-8")
+    # explanations are typed by people: spreadsheet_cells keeps them from running as formulas
+    return spreadsheet_cells.csv_bytes(as_table(sheet, lang))
 
 
 def as_xlsx(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook(write_only=True)
-    page = book.create_sheet("ITAS")
-    for row in as_table(sheet, lang):
-        page.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheet_cells.xlsx_bytes(as_table(sheet, lang), "ITAS")

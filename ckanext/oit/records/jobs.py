@@ -50,14 +50,30 @@ def _state(resource: model.Resource) -> RecordsLoad:
 def queue(resource_id: str) -> None:
     """Mark the resource queued and hand it to the worker."""
     resource = model.Resource.get(resource_id)
-    _state(resource).set(QUEUED)
+    state = _state(resource)
+    state.set(QUEUED, rows=state.row_count)  # earlier rows stay served until the new file is in
     model.Session.commit()
-    tk.enqueue_job(load, [resource_id], title=f"OIT records {resource_id}")
+    try:
+        # a large file takes minutes (CKAN's job timeout is 180 s); a timeout ends as "failed"
+        tk.enqueue_job(load, [resource_id], title=f"OIT records {resource_id}",
+                       rq_kwargs={"timeout": int(tk.config.get("ckanext.oit.records.job_timeout") or 1800)})
+    except Exception:
+        # never left "queued" with no job behind it
+        state = _state(model.Resource.get(resource_id))
+        state.set(FAILED, rows=state.row_count, problems=[_problem(
+            "ส่งไฟล์เข้าคิวประมวลผลไม่ได้ แจ้งผู้ดูแลระบบ แล้วอัปโหลดใหม่",
+            "The file could not be queued for processing; tell the site administrator, then upload it again")])
+        model.Session.commit()
+        raise
 
 
 def _workflow_context() -> dict[str, Any]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"user": site_user["name"], "ignore_auth": True, "oit_workflow": True}
+
+
+def _problem(th: str, en: str) -> dict[str, Any]:
+    return validation.Problem(None, None, None, th, en).as_dict()
 
 
 def _drop_rows(resource_id: str) -> None:
@@ -67,42 +83,86 @@ def _drop_rows(resource_id: str) -> None:
         pass
 
 
-def load(resource_id: str) -> dict[str, Any]:
-    """Read, normalise and validate the file; load the rows as a whole, or none."""
-    resource = model.Resource.get(resource_id)
-    if resource is None:
-        return {"status": FAILED}
-    state = _state(resource)
-    schema = tables.get(state.table_name or "")
+def _kept_rows(resource_id: str) -> int | None:
+    """How many rows (of an earlier file) the DataStore holds; None: no table."""
     try:
-        path = uploader.get_resource_uploader({"id": resource.id, "url": resource.url,
-                                               "url_type": resource.url_type}).get_path(resource.id)
-        with open(path, "rb") as stream:
-            raw = reading.read(stream.read(), resource.url or "", resource.extras.get("oit_sheet"))
-    except reading.ReadError as error:
-        _drop_rows(resource.id)
-        state.set(INVALID, problems=[validation.Problem(None, None, None, error.th, error.en).as_dict()])
-        model.Session.commit()
-        return state.as_dict()
-    rows, problems = validation.check(raw, schema)
-    if problems:
-        # nothing half-valid is served: the table goes until a valid file comes
-        _drop_rows(resource.id)
-        state.set(INVALID, problems=[p.as_dict() for p in problems], encoding=raw.encoding)
-        model.Session.commit()
-        return state.as_dict()
+        return tk.get_action("datastore_search")(_workflow_context(), {
+            "resource_id": resource_id, "limit": 0})["total"]
+    except tk.ObjectNotFound:
+        return None
+
+
+def _refuse(resource_id: str, status: str, problems: list[dict[str, Any]], encoding: str | None = None):
+    """The new file is not loaded; the rows of the last valid file stay (a published
+    table does not disappear because a replacement was wrong)."""
+    state = _state(model.Resource.get(resource_id))
+    state.set(status, rows=_kept_rows(resource_id), problems=problems, encoding=encoding)
+    model.Session.commit()
+    return state.as_dict()
+
+
+def _read(resource: model.Resource) -> reading.RawTable:
+    path = uploader.get_resource_uploader({"id": resource.id, "url": resource.url,
+                                           "url_type": resource.url_type}).get_path(resource.id)
+    with open(path, "rb") as stream:
+        return reading.read(stream.read(), resource.url or "", resource.extras.get("oit_sheet"))
+
+
+def _write(resource_id: str, schema: dict[str, Any], rows: list[dict[str, Any]]) -> int:
     context = _workflow_context()
-    _drop_rows(resource.id)
+    _drop_rows(resource_id)
     records = [{k: validation._plain(v) for k, v in row.items()} for row in rows]
     tk.get_action("datastore_create")(dict(context), {
-        "resource_id": resource.id, "force": True, "fields": tables.datastore_fields(schema),
+        "resource_id": resource_id, "force": True, "fields": tables.datastore_fields(schema),
         "records": records[:CHUNK]})
     for start in range(CHUNK, len(records), CHUNK):
         tk.get_action("datastore_upsert")(dict(context), {
-            "resource_id": resource.id, "force": True, "method": "insert",
+            "resource_id": resource_id, "force": True, "method": "insert",
             "records": records[start:start + CHUNK]})
+    return len(records)
+
+
+def load(resource_id: str) -> dict[str, Any]:
+    """Read, normalise and validate the file; load the rows as a whole, or none.
+    Nothing is deleted before the new file has passed; whatever goes wrong ends
+    in a state with a problem to read, never in "queued"."""
+    resource = model.Resource.get(resource_id)
+    if resource is None:
+        return {"status": FAILED}
+    writing = False
+    try:
+        state = _state(resource)
+        schema = tables.get(state.table_name or "")
+        if schema is None:
+            return _refuse(resource_id, FAILED, [_problem(
+                "รายการของชุดข้อมูลนี้ไม่มีตารางข้อมูลกำหนดไว้", "This dataset's item has no table schema")])
+        try:
+            raw = _read(resource)
+        except reading.ReadError as error:
+            return _refuse(resource_id, INVALID, [_problem(error.th, error.en)])
+        rows, problems = validation.check(raw, schema)
+        if problems:
+            return _refuse(resource_id, INVALID, [p.as_dict() for p in problems], raw.encoding)
+        writing = True
+        count = _write(resource_id, schema, rows)
+    except Exception as error:
+        log.exception("the records of resource %s could not be loaded", resource_id)
+        model.Session.rollback()
+        if writing:
+            try:
+                _drop_rows(resource_id)  # no half-written table is served
+            except Exception:
+                log.exception("could not drop the partial rows of resource %s", resource_id)
+        reason = validation.visible(f"{type(error).__name__}: {error}".splitlines()[0])[:300]
+        return _refuse(resource_id, FAILED, [_problem(
+            f"ประมวลผลไม่สำเร็จ ({reason}) อัปโหลดใหม่อีกครั้ง หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบ",
+            f"The file could not be processed ({reason}); upload it again, and if it fails again "
+            "tell the site administrator")])
     state = _state(model.Resource.get(resource_id))
-    state.set(LOADED, rows=len(records), encoding=raw.encoding)
+    state.set(LOADED, rows=count, encoding=raw.encoding)
     model.Session.commit()
-    previews.after_records_loaded(resource_id)  # the resource page previews the rows
+    try:
+        previews.after_records_loaded(resource_id)  # the resource page previews the rows
+    except Exception:  # the rows are in: a missing preview is not a failed load
+        log.exception("no table view for resource %s", resource_id)
     return state.as_dict()

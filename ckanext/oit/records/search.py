@@ -43,8 +43,8 @@ def datasets(context: dict[str, Any], org_id: str, table: str, fiscal_year: int 
         fq.append(f'period:"{period}"')
     result = tk.get_action("package_search")(dict(context), {
         "fq": " AND ".join(fq), "include_private": True, "rows": MAX_DATASETS,
-        "fl": ["id", "name", "extras_fiscal_year", "extras_period"], "sort": "fiscal_year asc, period asc"})
-    # CKAN hands extras_* back without their prefix
+        "sort": "fiscal_year asc, period asc"})
+    # whole results, not an fl list: search hooks that read a dataset's type see a whole dataset
     return [{"id": r["id"], "name": r["name"], "fiscal_year": r.get("fiscal_year"),
              "period": r.get("period")} for r in result["results"]]
 
@@ -61,8 +61,11 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
         raise tk.ValidationError({"filters": [
             f"ไม่มีคอลัมน์ {', '.join(sorted(unknown))} / Unknown columns: {', '.join(sorted(unknown))}"]})
     found = {d["id"]: d for d in datasets(context, org_id, table, fiscal_year, period)}
+    # a table whose replacement file failed keeps (and serves) the rows of its last valid file
     loads = (model.Session.query(RecordsLoad)
-             .filter(RecordsLoad.package_id.in_(list(found)), RecordsLoad.status == LOADED,
+             .join(model.Resource, model.Resource.id == RecordsLoad.resource_id)
+             .filter(RecordsLoad.package_id.in_(list(found)), model.Resource.state == "active",
+                     sa.or_(RecordsLoad.status == LOADED, RecordsLoad.row_count.isnot(None)),
                      RecordsLoad.table_name == table).all()) if found else []
     fields = [{"id": "_dataset", "type": "text"}, {"id": "_fiscal_year", "type": "text"},
               {"id": "_period", "type": "text"}] + tables.datastore_fields(schema)

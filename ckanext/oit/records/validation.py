@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from ckanext.oit import thai_calendar
+from ckanext.oit import spreadsheet_cells, thai_calendar
 from ckanext.oit.records.reading import RawTable
 from ckanext.oit.records.tables import header_index, header_key
 
@@ -24,7 +24,7 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column,
-                "value": None if self.value is None else str(self.value),
+                "value": None if self.value is None else visible(str(self.value)),
                 "message": f"{self.th} / {self.en}", "message_th": self.th, "message_en": self.en}
 
 
@@ -32,6 +32,25 @@ class CellError(ValueError):
     def __init__(self, th: str, en: str):
         super().__init__(en)
         self.th, self.en = th, en
+
+
+# C0 control characters other than tab, LF and CR: PostgreSQL refuses NUL in text,
+# and none of them belongs in a disclosure (they come from broken exports)
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def visible(text: str) -> str:
+    """Control characters as their printable symbols (NUL → ␀), for problem lists."""
+    return CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())), text)
+
+
+def _controls(value: str) -> None:
+    found = CONTROL.search(value)
+    if found:
+        code, at = f"U+{ord(found.group()):04X}", found.start() + 1
+        raise CellError(f"มีอักขระควบคุม {code} (ตัวที่ {at}) ซึ่งเก็บไม่ได้ ลบอักขระนี้แล้วอัปโหลดใหม่",
+                        f"Contains the control character {code} (character {at}), which cannot be stored; "
+                        "remove it and upload again")
 
 
 _MONEY_NOISE = re.compile(r"[,\s\u00a0฿]|บาท|THB", re.IGNORECASE)
@@ -48,6 +67,11 @@ def _number(value: Any) -> Decimal:
         number = Decimal(text.strip("()"))
     except InvalidOperation:
         raise CellError(f"'{value}' ไม่ใช่ตัวเลข", f"'{value}' is not a number")
+    if not number.is_finite():  # "NaN", "Infinity" are words, not amounts
+        raise CellError(f"'{value}' ไม่ใช่ตัวเลข", f"'{value}' is not a number")
+    if number and abs(number.adjusted()) > 300:  # 1e999999 would fail in PostgreSQL, after the old rows went
+        raise CellError(f"'{value}' ใหญ่หรือเล็กเกินกว่าที่เก็บได้",
+                        f"'{value}' is too large or too small to be stored")
     return -number if negative else number
 
 
@@ -55,6 +79,8 @@ def _integer(value: Any) -> int:
     number = _number(value)
     if number != number.to_integral_value():
         raise CellError(f"'{value}' ไม่ใช่จำนวนเต็ม", f"'{value}' is not a whole number")
+    if abs(number) >= 2 ** 63:  # the DataStore column is int8: checked here, not after the old rows went
+        raise CellError(f"'{value}' ใหญ่เกินกว่าที่เก็บได้", f"'{value}' is too large to be stored")
     return int(number)
 
 
@@ -83,8 +109,9 @@ def _boolean(value: Any) -> bool:
 def _string(value: Any, field: dict[str, Any]) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    # Thai digits as Arabic, so that numbers in text (contract 4/2569) search alike
-    text = re.sub(r"\s+", " ", thai_calendar.normalise_digits(str(value))).strip()
+    # Thai digits as Arabic, so that numbers in text (contract 4/2569) search alike;
+    # a text our CSV downloads quoted ('=…) comes back as it was
+    text = spreadsheet_cells.unquote(re.sub(r"\s+", " ", thai_calendar.normalise_digits(str(value))).strip())
     aliases = (field.get("oit") or {}).get("enum_aliases") or {}
     if aliases:
         wanted = {header_key(k): v for k, v in aliases.items()}
@@ -94,6 +121,8 @@ def _string(value: Any, field: dict[str, Any]) -> str:
 
 
 def normalise(value: Any, field: dict[str, Any], missing_values: set[str]) -> Any:
+    if isinstance(value, str):
+        _controls(value)
     if value is None or (isinstance(value, str) and value.strip() in missing_values):
         return None
     kind = field.get("type", "string")
@@ -162,12 +191,16 @@ def _frictionless_problems(rows, row_numbers, schema, failed) -> list[Problem]:
     data = [names] + [[_plain(row[n]) for n in names] for row in rows]
     report = Resource(data=data, schema=Schema.from_descriptor(descriptor)).validate()
     titles = {f["name"]: _title(f) for f in schema["fields"]}
+    keys = schema.get("primaryKey") or []
+    keys = [keys] if isinstance(keys, str) else keys
     found = []
     for error in report.flatten(["rowNumber", "fieldName", "cell", "type", "note"]):
         row_number, field_name, cell, kind, note = error
         source_row = row_numbers[row_number - 2] if row_number and row_number - 2 < len(row_numbers) else None
         if (source_row, field_name) in failed:
             continue
+        if kind == "primary-key" and any((source_row, k) in failed for k in keys):
+            continue  # the key cell's own problem says it; an empty key is no duplicate
         th, en = _describe(kind, note, cell)
         found.append(Problem(source_row, titles.get(field_name, field_name), cell, th, en))
     return found

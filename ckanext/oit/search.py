@@ -124,7 +124,9 @@ def without_unknown_types(search_results: dict[str, Any]) -> dict[str, Any]:
 
     known = set(dataset_types.registered())
     results = search_results.get("results") or []
-    kept = [r for r in results if not isinstance(r, dict) or r.get("type") in known]
+    # a search with ``fl`` may carry dataset_type only, or neither
+    kept = [r for r in results if not isinstance(r, dict)
+            or r.get("type", r.get("dataset_type")) in known | {None}]
     if len(kept) != len(results):
         search_results["count"] = max(0, search_results.get("count", 0) - (len(results) - len(kept)))
         search_results["results"] = kept

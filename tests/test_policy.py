@@ -35,15 +35,29 @@ def test_every_class_names_only_actions_that_exist():
     assert sorted(set(policy.RULES) - set(registry)) == []
 
 
+def _chain(function):
+    """The functions an action runs through: CKAN wraps each registered action
+    in a closure over ``functools.partial(chained, previous)`` links."""
+    import functools
+    import inspect
+
+    current = inspect.getclosurevars(function).nonlocals.get("_action", function)
+    while isinstance(current, functools.partial):
+        yield current.func
+        current = current.args[0] if current.args else None
+
+
 @pytest.mark.parametrize("kind", [policy.SYSADMIN, policy.REFUSED, policy.GUARDED, policy.FILTERED])
 def test_the_guarded_classes_run_through_a_wrapper_of_ours(kind):
     registry = live_registry()
     for name, rule in policy.RULES.items():
-        if rule == kind:
-            function = registry[name]
-            # CKAN chains as functools.partial(chained, previous); ours come from ckanext.oit
-            chain = getattr(function, "func", None)
-            assert chain is not None and chain.__module__.startswith("ckanext.oit"), name
+        if rule == kind and name not in VIA_ANOTHER_ACTION:
+            assert any(f.__module__.startswith("ckanext.oit") for f in _chain(registry[name])), name
+
+
+# These reach the guards through the action they call (package_update, resource_update).
+VIA_ANOTHER_ACTION = {"package_patch", "package_revise", "resource_patch", "package_resource_reorder",
+                      "group_patch"}
 
 
 def test_an_action_nobody_classified_is_refused_to_all_but_sysadmins(clean_db):

@@ -99,8 +99,16 @@ class Person:
         """Click as a user would, once the button is there (scrolled into view first)."""
         button = WebDriverWait(self.driver, 15).until(ready.element_to_be_clickable((By.CSS_SELECTOR, css)))
         self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        posts = self.driver.execute_script(
+            "var f = arguments[0].form; return !!f && arguments[0].type === 'submit'"
+            " && (f.getAttribute('method') || '').toLowerCase() === 'post'", button)
+        page = self.driver.find_element(By.TAG_NAME, "html")
         # a dispatched click: CKAN's sticky footer may lie over the button at the page's end
         self.driver.execute_script("arguments[0].click()", button)
+        if posts:  # the answer is in (and its session cookie set) before the next step reads or logs out
+            WebDriverWait(self.driver, 15).until(ready.staleness_of(page))
+            WebDriverWait(self.driver, 15).until(
+                lambda d: d.execute_script("return document.readyState") == "complete")
 
     def text(self) -> str:
         return self.driver.find_element(By.TAG_NAME, "body").text

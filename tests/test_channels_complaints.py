@@ -80,8 +80,10 @@ def token_of(user) -> str:
     return factories.APIToken(user=user["name"])["token"]
 
 
-def csrf(app, url, headers=None) -> str:
-    page = app.get(url, headers=headers or {})
+def csrf(browser, url, headers=None) -> str:
+    """The CSRF token of a form page; post it with the same client (app.test_client()),
+    whose cookie jar keeps the session the token belongs to."""
+    page = browser.get(url, headers=headers or {})
     return BeautifulSoup(page.body, "html.parser").find("input", {"name": "_csrf_token"})["value"]
 
 
@@ -227,10 +229,11 @@ def test_officers_record_complaints_from_other_channels(people):
 def test_the_complaint_form_page_shows_the_code_once_and_the_status_page_reads_it(people, app):
     org = people.org["name"]
     form_url = f"/oit/{org}/complaints/new"
-    page = app.get(form_url)
+    browser = app.test_client()  # one cookie jar: the session that holds the CSRF token
+    page = browser.get(form_url)
     assert "ประกาศความเป็นส่วนตัว" in page.body and "ไม่ประสงค์ออกนาม" in page.body
-    token = csrf(app, form_url)
-    response = app.post(form_url, data={
+    token = csrf(browser, form_url)
+    response = browser.post(form_url, data={
         "_csrf_token": token, "category": CATEGORY, "description": DESCRIPTION, "anonymous": "true",
         "privacy_accepted": "true", "website": "",
         "attachments": (io.BytesIO(PNG), "photo.png")}, content_type="multipart/form-data")
@@ -241,15 +244,16 @@ def test_the_complaint_form_page_shows_the_code_once_and_the_status_page_reads_i
     assert model.Session.query(ComplaintAttachment).one().mimetype == "image/png"
 
     status_url = "/oit/complaints/status"
-    found = app.post(status_url, data={"_csrf_token": csrf(app, status_url), "tracking_code": code})
+    found = browser.post(status_url, data={"_csrf_token": csrf(browser, status_url), "tracking_code": code})
     assert "รับเรื่องแล้ว" in found.body and DESCRIPTION not in found.body
-    wrong = app.post(status_url, data={"_csrf_token": csrf(app, status_url), "tracking_code": "ABCDE-12345"})
+    wrong = browser.post(status_url, data={"_csrf_token": csrf(browser, status_url), "tracking_code": "ABCDE-12345"})
     assert "ไม่พบเรื่องร้องเรียนตามรหัสติดตามนี้" in wrong.body
 
 
 def test_a_refused_form_names_the_fields_and_keeps_nothing(people, app):
     form_url = f"/oit/{people.org['name']}/complaints/new"
-    response = app.post(form_url, data={"_csrf_token": csrf(app, form_url), "description": ""})
+    browser = app.test_client()
+    response = browser.post(form_url, data={"_csrf_token": csrf(browser, form_url), "description": ""})
     assert response.status_code == 400
     body = response.body
     assert "กรุณาเลือกประเภทเรื่องร้องเรียน / The category is required" in body

@@ -53,7 +53,8 @@ def test_feedback_refuses_unpublished_or_foreign_datasets(people):
 
 def test_feedback_through_the_pages_and_moderation(people, app):
     url = f"/oit/{people.org['name']}/feedback"
-    response = app.post(url, data={"_csrf_token": csrf(app, url), "message": OPINION}, follow_redirects=False)
+    browser = app.test_client()
+    response = browser.post(url, data={"_csrf_token": csrf(browser, url), "message": OPINION}, follow_redirects=False)
     assert response.status_code == 302
     from ckan.tests import factories
     headers = {"Authorization": factories.APIToken(user=people.users["editor"]["name"])["token"]}

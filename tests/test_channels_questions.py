@@ -76,7 +76,8 @@ def test_rejected_questions_stay_hidden_and_no_mail_without_an_address(people, m
 
 def test_asking_and_answering_through_the_pages(people, app):
     url = f"/oit/{people.org['name']}/questions"
-    response = app.post(url, data={"_csrf_token": csrf(app, url), "question": QUESTION}, follow_redirects=False)
+    browser = app.test_client()
+    response = browser.post(url, data={"_csrf_token": csrf(browser, url), "question": QUESTION}, follow_redirects=False)
     assert response.status_code == 302
     pending = people.act("editor", "oit_question_list", organization=people.org["name"], state="pending")["results"]
     assert [q["question"] for q in pending] == [QUESTION]

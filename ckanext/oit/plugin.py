@@ -38,10 +38,14 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_resource("assets", "oit")  # ckanext/oit/assets/webassets.yml
 
-    # IMiddleware: uncaught refusals are 403 pages
+    # IMiddleware: uncaught refusals are 403 pages; our forms are CSRF-checked
+    # whatever ckan.csrf_protection.ignore_extensions says; hardened session cookies
 
     def make_middleware(self, app: Any, config: Any) -> Any:
+        from ckanext.oit.portal import csrf
+
         portal_errors.register(app)
+        csrf.register(app)
         return app
 
     # IConfigurable: a broken edition or schema stops CKAN here, with its name.

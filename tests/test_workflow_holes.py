@@ -303,3 +303,114 @@ def test_purge_of_an_organisation_with_datasets_is_a_sysadmins_only(office, api)
     assert model.Package.get(draft["id"]).owner_org == office.org["id"]
     count = model.Session.execute(sa.text("SELECT count(*) FROM package WHERE owner_org IS NULL")).scalar()
     assert count == 0
+
+
+# --- found by the attack after the first fixes --------------------------------
+
+def test_the_object_type_of_a_membership_is_read_as_ckan_reads_it(office, api):
+    published = office.dataset("published")
+    stranger = factories.User()
+    group = factories.Group(user=stranger)
+    for spelling in ("PACKAGE", "Package", "pAcKaGe"):
+        status, body = api(stranger, "member_create", id=group["id"], object=published["id"],
+                           object_type=spelling, capacity="public")
+        assert refused(status, body), (spelling, body)
+    assert show(published["id"])["groups"] == []
+
+
+def test_organisations_cannot_take_datasets_through_packages(office, api):
+    published = office.dataset("published")
+    stranger = factories.Sysadmin()  # even one who may create organisations
+    status, body = api(stranger, "organization_create", name="x-org-take", packages=[{"id": published["id"]}])
+    assert refused(status, body), body
+    status, body = api(office.users["admin"], "organization_patch", id=office.other_org["id"],
+                       packages=[{"id": published["id"]}])
+    assert refused(status, body), body
+    memberships = model.Session.query(model.Member).filter_by(table_id=published["id"], table_name="package",
+                                                              state="active")
+    assert [m.group_id for m in memberships] == [office.org["id"]]  # its own organisation only
+
+
+def test_a_drafts_view_stays_out_of_the_public_activity_streams(office, api, app):
+    draft = office.dataset("draft")
+    editor = office.users["editor"]
+    status, body = api(editor, "resource_view_create", resource_id=draft["resources"][0]["id"],
+                       view_type="image_view", title="ชื่อมุมมองลับ", description="ผู้ชนะการเสนอราคา")
+    assert status == 200, body
+    public = app.get(f"/api/3/action/user_activity_list?id={editor['name']}").json["result"]
+    assert "ชื่อมุมมองลับ" not in str(public) and draft["id"] not in str(public)
+    assert "ชื่อมุมมองลับ" not in app.get(f"/user/activity/{editor['name']}").body
+
+
+def test_the_datastore_dump_for_spreadsheets_is_our_escaped_download(office, api, app):
+    published = office.dataset("published")
+    resource_id = published["resources"][0]["id"]
+    status, body = api(office.users["sysadmin"], "datastore_create", resource_id=resource_id, force=True,
+                       fields=[{"id": "งาน", "type": "text"}],
+                       records=[{"งาน": '=HYPERLINK("http://evil.example/","x")'}, {"งาน": "+cmd|' /C calc'!A0"}])
+    assert status == 200, body
+    csv_body = app.get(f"/datastore/dump/{resource_id}?bom=True").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in csv_body and "'+cmd" in csv_body and "\n=HYP" not in csv_body
+    tsv = app.get(f"/datastore/dump/{resource_id}?format=tsv").get_data().decode("utf-8-sig")
+    assert "'=HYPERLINK" in tsv
+    import io
+
+    import openpyxl
+
+    sheet = openpyxl.load_workbook(io.BytesIO(app.get(f"/datastore/dump/{resource_id}?format=xlsx")
+                                              .get_data())).active
+    cells = [c for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells) and any(c.value == '=HYPERLINK("http://evil.example/","x")'
+                                                          for c in cells)
+    # machines keep the rows as stored
+    stored = app.get(f"/datastore/dump/{resource_id}?format=json").get_data().decode()
+    assert "=HYPERLINK" in stored and "'=HYPERLINK" not in stored
+
+
+def test_lists_of_an_organisations_datasets_and_tables_hide_the_unpublished(office, app):
+    draft = office.dataset("draft")
+    published = office.dataset("published")
+    members = app.get(f"/api/3/action/member_list?id={office.org['id']}&object_type=package").json["result"]
+    ids = [m[0] for m in members]
+    assert published["id"] in ids and draft["id"] not in ids
+    assert app.get("/api/3/action/datastore_search?resource_id=_table_metadata").status_code == 403
+
+
+@pytest.mark.parametrize("action, data, field", [
+    ("oit_submit", {"id": "abc\u0000def"}, "id"),
+    ("resource_view_create", {"resource_id": "x\u0000"}, "resource_id"),
+    ("package_update", {"id": ["x"]}, "id"),
+    ("resource_delete", {"id": {"a": 1}}, "id"),
+    ("bulk_update_public", {"datasets": "abc", "org_id": "x"}, "datasets"),
+    ("resource_view_reorder", {"id": "x", "order": -1}, "order"),
+    ("package_create_default_resource_views", {"package": ["x"]}, "package"),
+    ("package_patch", {"id": "x", "extras": {"oit_status": "published"}}, "extras"),
+    ("datastore_run_triggers", {}, "resource_id"),
+])
+def test_input_no_action_can_take_is_a_validation_error_naming_the_field(office, api, action, data, field):
+    status, body = api(office.users["editor"], action, **data)
+    assert status == 409, body
+    assert field in body["error"]
+
+
+def test_a_visitor_asking_for_collaborators_is_refused_not_an_error(office, app):
+    draft = office.dataset("draft")
+    assert app.get(f"/api/3/action/package_collaborator_list?id={draft['id']}").status_code == 403
+
+
+def test_the_edit_forms_naming_the_dataset_by_name_still_work(office, api):
+    """CKAN's forms send the dataset's name as id and as a resource's package_id."""
+    draft = office.dataset("draft")
+    resource = draft["resources"][0]
+    status, body = api(office.users["editor"], "resource_update", id=resource["id"], package_id=draft["name"],
+                       name="แก้ชื่อ", url=resource["url"])
+    assert status == 200, body
+    assert show(draft["id"])["resources"][0]["name"] == "แก้ชื่อ"
+    published = office.dataset("published")
+    fields = {k: v for k, v in show(published["id"]).items() if k not in ("resources", "organization", "tags",
+                                                                          "groups")}
+    status, body = api(office.users["editor"], "package_update", **dict(fields, id=published["name"],
+                                                                       notes="แก้ไขจากแบบฟอร์ม"))
+    assert status == 200, body
+    assert body["result"]["oit_change_request"]["operation_count"] == 1
+    assert show(published["id"]).get("notes") != "แก้ไขจากแบบฟอร์ม"

@@ -42,10 +42,11 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     # whatever ckan.csrf_protection.ignore_extensions says; hardened session cookies
 
     def make_middleware(self, app: Any, config: Any) -> Any:
-        from ckanext.oit.portal import csrf
+        from ckanext.oit.portal import api_input, csrf
 
         portal_errors.register(app)
         csrf.register(app)
+        api_input.register(app)  # NUL and ill-shaped ids: a 409 naming the field, not a 500
         return app
 
     # IConfigurable: a broken edition or schema stops CKAN here, with its name.
@@ -67,7 +68,7 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
             {name: getattr(action, name) for name in action.__all__},
             channels.actions(),
             guard.chained_actions(datastore=p.plugin_loaded("datastore")),
-            reads.chained_actions(),
+            reads.chained_actions(datastore=p.plugin_loaded("datastore"), activity=p.plugin_loaded("activity")),
             policy.chained_actions(policy.registered_names(self)),
         )
 

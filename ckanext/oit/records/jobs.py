@@ -8,6 +8,7 @@ import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit import audit
 from ckanext.oit import frameworks
 from ckanext.oit.portal import previews
 from ckanext.oit.records import reading, tables, validation
@@ -158,8 +159,13 @@ def load(resource_id: str) -> dict[str, Any]:
             f"ประมวลผลไม่สำเร็จ ({reason}) อัปโหลดใหม่อีกครั้ง หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบ",
             f"The file could not be processed ({reason}); upload it again, and if it fails again "
             "tell the site administrator")])
-    state = _state(model.Resource.get(resource_id))
+    loaded = model.Resource.get(resource_id)
+    state = _state(loaded)
     state.set(LOADED, rows=count, encoding=raw.encoding)
+    # the rows are a write to the dataset: the loader's own event, in the same commit
+    audit.record(action="records_load", package_id=loaded.package_id, owner_org=loaded.package.owner_org,
+                 actor_id=None, actor_name="ckanext-oit records job",
+                 after={"resource_id": resource_id, "rows": count})
     model.Session.commit()
     try:
         previews.after_records_loaded(resource_id)  # the resource page previews the rows

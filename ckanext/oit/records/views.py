@@ -40,6 +40,53 @@ def download(org: str, table: str, fmt: str):
     return _download(files.records_xlsx(result, table), name, fmt)
 
 
+PAGE = 10_000
+
+
+def _table_rows(context: dict, resource_id: str) -> dict:
+    """Every row of a resource's DataStore table, read with the caller's rights."""
+    search = tk.get_action("datastore_search")
+    result = search(dict(context), {"resource_id": resource_id, "limit": PAGE, "offset": 0})
+    records = list(result["records"])
+    while len(records) < result.get("total", 0):
+        page = search(dict(context), {"resource_id": resource_id, "limit": PAGE, "offset": len(records)})
+        if not page["records"]:
+            break
+        records.extend(page["records"])
+    fields = [f for f in result["fields"] if not f["id"].startswith("_")]
+    return {"fields": fields, "records": records}
+
+
+@records.route("/oit/records/resource/<resource_id>.<fmt>")
+def resource_download(resource_id: str, fmt: str):
+    """One resource's rows for a spreadsheet; no cell runs as a formula."""
+    if fmt not in ("csv", "xlsx"):
+        return tk.abort(404)
+    context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    try:
+        result = _table_rows(context, resource_id)
+    except tk.ObjectNotFound:
+        return tk.abort(404)
+    except tk.NotAuthorized:
+        return tk.abort(403)
+    body = files.records_csv(result) if fmt == "csv" else files.records_xlsx(result, "records")
+    return _download(body, f"records-{resource_id}", fmt)
+
+
+@records.before_app_request
+def _spreadsheet_dumps_are_ours():
+    """CKAN's DataStore dump writes cells as stored, formulas included: the
+    formats people open in a spreadsheet come from the download above."""
+    if tk.request.endpoint != "datastore.dump":
+        return None
+    fmt = (tk.request.args.get("format") or "csv").lower()
+    if fmt not in ("csv", "tsv", "xlsx"):
+        return None  # JSON and XML are for machines and stay as stored
+    resource_id = (tk.request.view_args or {}).get("resource_id", "")
+    return tk.redirect_to("oit_records.resource_download", resource_id=resource_id,
+                          fmt="xlsx" if fmt == "xlsx" else "csv")
+
+
 @records.route("/oit/tables/<name>/template.<fmt>")
 def template(name: str, fmt: str):
     schema = tables.get(name)

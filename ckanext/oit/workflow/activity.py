@@ -22,3 +22,13 @@ def relabel(package: model.Package) -> int:
     return (model.Session.query(Activity)
             .filter(Activity.object_id == package.id)
             .update({"permission_labels": labels}, synchronize_session=False))
+
+
+def label_like_its_dataset(activity_dict: dict) -> None:
+    """An activity about a dataset that comes without labels (CKAN's resource
+    view activities) takes the dataset's, so a draft's view stays private."""
+    if activity_dict.get("permission_labels") is not None:
+        return
+    package = model.Package.get(str(activity_dict.get("object_id") or ""))
+    if package is not None:
+        activity_dict["permission_labels"] = get_permission_labels().get_dataset_labels(package)

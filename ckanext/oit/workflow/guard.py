@@ -144,6 +144,8 @@ def package_update(original: Action, context, data_dict):
     package = model.Package.get(str(data_dict.get("id") or data_dict.get("name") or ""))
     if _passes(context, package) or context.get("oit_inner"):
         return original(context, data_dict)
+    # the edit form sends the name as id; validation compares ids
+    data_dict = dict(data_dict, id=package.id)
     tk.check_access("package_update", context, data_dict)
     if data_dict.get("type") not in (None, package.type):
         _deny("เปลี่ยนประเภทของชุดข้อมูลไม่ได้", "The type of a dataset cannot change")
@@ -212,9 +214,13 @@ bulk_update_delete = _bulk("bulk_update_delete")
 
 # --- resources ------------------------------------------------------------
 
-def _not_moved(stored: Any, given: Any, th: str, en: str) -> None:
-    """An id the caller sends beside the object must be its stored parent."""
-    if given not in (None, "") and str(given) != str(stored):
+def _not_moved(stored: Any, given: Any, kind: type, th: str, en: str) -> None:
+    """An id (or a dataset's name) the caller sends beside the object must be
+    its stored parent."""
+    if given in (None, ""):
+        return
+    parent = kind.get(str(given))
+    if parent is None or parent.id != stored:
         _deny(th, en)
 
 
@@ -225,7 +231,7 @@ def _resource_package(action: str, data_dict: dict[str, Any]) -> model.Package |
     resource = model.Resource.get(str(data_dict.get("id") or ""))
     if resource is None:
         return None
-    _not_moved(resource.package_id, data_dict.get("package_id"),
+    _not_moved(resource.package_id, data_dict.get("package_id"), model.Package,
                "ทรัพยากรนี้อยู่ในชุดข้อมูลอื่น ย้ายไม่ได้", "This resource belongs to another dataset; it cannot move")
     return resource.package
 
@@ -259,7 +265,7 @@ def view_package(data_dict: dict[str, Any]) -> model.Package | None:
     resource_id = data_dict.get("resource_id")
     view = model.ResourceView.get(str(data_dict.get("id") or "")) if data_dict.get("id") else None
     if view is not None:
-        _not_moved(view.resource_id, resource_id,
+        _not_moved(view.resource_id, resource_id, model.Resource,
                    "มุมมองนี้เป็นของทรัพยากรอื่น ย้ายไม่ได้", "This view belongs to another resource; it cannot move")
         resource_id = view.resource_id
     elif data_dict.get("order") and not resource_id:
@@ -337,7 +343,9 @@ def _datastore_package(action: str, data_dict: dict[str, Any]) -> model.Package 
                 "ต้องระบุ resource_id หรือ resource พร้อม package_id / "
                 "Give resource_id, or resource with its package_id"]})
         return model.Package.get(str(new["package_id"]))
-    resource = model.Resource.get(str(resource_id or ""))
+    if not isinstance(resource_id, str) or not resource_id:
+        raise tk.ValidationError({"resource_id": ["ต้องระบุ resource_id / resource_id is required"]})
+    resource = model.Resource.get(resource_id)
     return resource.package if resource is not None else None
 
 
@@ -371,6 +379,9 @@ DATASTORE_WRITES = ("datastore_create", "datastore_upsert", "datastore_delete", 
 
 # --- groups -----------------------------------------------------------------
 
+GROUP_WRITES = ("group_create", "group_update", "organization_create", "organization_update")
+
+
 def _group_guard(action: str) -> Action:
     """A group's datasets are named by ``packages`` here; OIT datasets join a
     group only by member_create, a sysadmin's (workflow/policy.py)."""
@@ -396,7 +407,7 @@ def chained_actions(datastore: bool) -> dict[str, Action]:
         "resource_delete": resource_delete,
     }
     actions.update({name: _view_guard(name) for name in VIEW_ACTIONS})
-    actions.update({name: _group_guard(name) for name in ("group_create", "group_update")})
+    actions.update({name: _group_guard(name) for name in GROUP_WRITES})
     if datastore:
         actions.update({name: _datastore_guard(name) for name in DATASTORE_WRITES})
     return actions

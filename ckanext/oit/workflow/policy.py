@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit
+from ckanext.oit.workflow import activity
 from ckanext.oit.workflow.states import is_oit
 
 log = logging.getLogger(__name__)
@@ -58,30 +59,32 @@ CLASSES: dict[str, tuple[str, str]] = {
 _READS = """
 activity_data_show activity_diff activity_show am_following_dataset am_following_group
 am_following_user api_token_list config_option_list config_option_show
-current_package_list_with_resources dashboard_activity_list dashboard_new_activities_count
+current_package_list_with_resources dashboard_new_activities_count
 dataset_followee_count dataset_followee_list dataset_follower_count dataset_follower_list
-datastore_info datastore_search datastore_search_sql followee_count followee_list
-get_site_user group_activity_list group_autocomplete group_followee_count group_followee_list
+datastore_info datastore_search_sql followee_count followee_list
+get_site_user group_autocomplete group_followee_count group_followee_list
 group_follower_count group_follower_list group_list group_list_authz group_package_show
-group_show help_show job_list job_show license_list member_list member_roles_list
-organization_activity_list organization_autocomplete organization_followee_count
+group_show help_show job_list job_show license_list member_roles_list
+organization_autocomplete organization_followee_count
 organization_followee_list organization_follower_count organization_follower_list
-organization_list organization_list_for_user organization_show package_activity_list
-package_autocomplete package_collaborator_list package_collaborator_list_for_user
+organization_list organization_list_for_user organization_show
+package_autocomplete package_collaborator_list_for_user
 package_list package_relationships_list package_search package_show
-recently_changed_packages_activity_list resource_search resource_show resource_view_list
+resource_search resource_show resource_view_list
 resource_view_show scheming_dataset_schema_list scheming_dataset_schema_show status_show
-task_status_show term_translation_show user_activity_list user_autocomplete
+task_status_show term_translation_show user_autocomplete
 user_followee_count user_followee_list user_follower_count user_follower_list user_list
 user_show vocabulary_list vocabulary_show
 """
-_FILTERED = "tag_list tag_show tag_search tag_autocomplete format_autocomplete"
+_FILTERED = """tag_list tag_show tag_search tag_autocomplete format_autocomplete member_list datastore_search
+package_collaborator_list user_activity_list dashboard_activity_list organization_activity_list
+group_activity_list package_activity_list recently_changed_packages_activity_list"""
 _OUTSIDE = """
 api_token_create api_token_revoke config_option_update dashboard_mark_activities_old
 datastore_function_create datastore_function_delete follow_dataset follow_group follow_user
 unfollow_dataset unfollow_group unfollow_user group_delete group_purge group_member_create
-group_member_delete job_cancel job_clear organization_create organization_delete
-organization_member_create organization_member_delete organization_patch organization_update
+group_member_delete job_cancel job_clear organization_delete
+organization_member_create organization_member_delete organization_patch
 send_email_notifications task_status_delete task_status_update task_status_update_many
 term_translation_update term_translation_update_many user_create user_delete user_invite
 user_patch user_update vocabulary_create vocabulary_delete vocabulary_update tag_create
@@ -93,7 +96,7 @@ bulk_update_delete resource_create resource_update resource_patch resource_delet
 resource_view_create resource_view_update resource_view_delete resource_view_reorder
 resource_create_default_resource_views package_create_default_resource_views
 datastore_create datastore_upsert datastore_delete datastore_records_delete
-datastore_run_triggers group_create group_update group_patch
+datastore_run_triggers group_create group_update group_patch organization_create organization_update
 """
 _SYSADMIN = "dataset_purge member_create member_delete organization_purge tag_delete"
 _REFUSED = """
@@ -160,7 +163,7 @@ def targets(name: str, data_dict: dict[str, Any]) -> list[model.Package]:
     """The governed datasets an action of the SYSADMIN or REFUSED class touches."""
     found: list[model.Package | None]
     if name in ("member_create", "member_delete"):
-        if data_dict.get("object_type") != "package":
+        if str(data_dict.get("object_type") or "").lower() != "package":  # CKAN reads it case-blind
             return []  # a person's membership: a matter of the organisation
         found = [_package(data_dict.get("object"))]
     elif name.startswith("package_relationship_"):
@@ -217,6 +220,8 @@ def _sysadmin_only(name: str) -> Action:
 
 def _refused(name: str) -> Action:
     def guard(original: Action, context, data_dict):
+        if name == "activity_create":
+            activity.label_like_its_dataset(data_dict)
         # ignore_auth: CKAN's own internal calls (the activity stream records
         # a change through activity_create); no API request can set it.
         trusted = context.get("oit_workflow") or context.get("ignore_auth")

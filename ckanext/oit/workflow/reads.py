@@ -92,6 +92,65 @@ def format_autocomplete(original: Action, context, data_dict):
     return [f for f in formats if isinstance(f, str) and f.lower() in shown]
 
 
-def chained_actions() -> dict[str, Action]:
-    return {function.__name__: _read(function)
-            for function in (tag_list, tag_autocomplete, tag_search, tag_show, format_autocomplete)}
+def member_list(original: Action, context, data_dict):
+    """A group's or organisation's datasets: only those the caller may read."""
+    members = original(context, data_dict)
+    if _sees_all(context):
+        return members
+    readable = []
+    for member in members:
+        if str(member[1]).lower() == "package":
+            try:
+                tk.check_access("package_show", dict(context), {"id": member[0]})
+            except (tk.NotAuthorized, tk.ObjectNotFound):
+                continue
+        readable.append(member)
+    return readable
+
+
+def datastore_search(original: Action, context, data_dict):
+    """_table_metadata lists every table, drafts' too: a sysadmin's to read."""
+    if data_dict.get("resource_id") == "_table_metadata" and not _sees_all(context):
+        raise tk.NotAuthorized("เฉพาะผู้ดูแลระบบ / Sysadmins only")
+    return original(context, data_dict)
+
+
+def package_collaborator_list(original: Action, context, data_dict):
+    if not context.get("user") and not context.get("ignore_auth"):
+        raise tk.NotAuthorized("ต้องเข้าสู่ระบบ / You must be logged in")  # CKAN answers a visitor with a 500
+    return original(context, data_dict)
+
+
+def _activities_for(context: dict[str, Any], activities: list) -> list:
+    """CKAN filters by permission labels only the activities whose type ends in
+    "package"; a resource view's ("new resource view") carries the dataset's
+    labels too (workflow/activity.py) and is filtered here alike."""
+    if _sees_all(context):
+        return activities
+    from ckan.lib.plugins import get_permission_labels
+
+    user = model.User.get(context.get("user") or "") if context.get("user") else None
+    labels = set(get_permission_labels().get_user_dataset_labels(user))
+    return [a for a in activities if not isinstance(a, dict) or not a.get("permission_labels")
+            or labels & set(a["permission_labels"])]
+
+
+def _activity_list(name: str) -> Callable[[Action, dict, dict], Any]:
+    def filtered(original: Action, context, data_dict):
+        return _activities_for(context, original(context, data_dict))
+    filtered.__name__ = name
+    return filtered
+
+
+ACTIVITY_LISTS = ("user_activity_list", "dashboard_activity_list", "organization_activity_list",
+                  "group_activity_list", "package_activity_list", "recently_changed_packages_activity_list")
+
+
+def chained_actions(datastore: bool = True, activity: bool = True) -> dict[str, Action]:
+    reads = [tag_list, tag_autocomplete, tag_search, tag_show, format_autocomplete, member_list,
+             package_collaborator_list]
+    if activity:
+        reads.extend(_activity_list(name) for name in ACTIVITY_LISTS)
+    if datastore:
+        reads.append(datastore_search)
+    return {function.__name__: _read(function) for function in reads}

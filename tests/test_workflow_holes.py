@@ -386,6 +386,7 @@ def test_lists_of_an_organisations_datasets_and_tables_hide_the_unpublished(offi
     ("package_create_default_resource_views", {"package": ["x"]}, "package"),
     ("package_patch", {"id": "x", "extras": {"oit_status": "published"}}, "extras"),
     ("datastore_run_triggers", {}, "resource_id"),
+    ("oit_framework_show", {"fiscal_year": True}, "fiscal_year"),
 ])
 def test_input_no_action_can_take_is_a_validation_error_naming_the_field(office, api, action, data, field):
     status, body = api(office.users["editor"], action, **data)

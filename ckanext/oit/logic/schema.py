@@ -17,6 +17,8 @@ def _either_edition_or_fiscal_year(key, data, errors, context):
 
 
 def _fiscal_year(value):
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise tk.Invalid("ปีงบประมาณต้องเป็นตัวเลขปี พ.ศ. / The fiscal year must be a year number (BE)")
     try:
         return disclosure.parse_fiscal_year(value)
     except disclosure.DisclosureError as error:

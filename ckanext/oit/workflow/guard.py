@@ -180,6 +180,7 @@ def package_owner_org_update(original: Action, context, data_dict):
     moves = package is not None and (target.id if target else None) != package.owner_org
     if not moves or _passes(context, package):
         return original(context, data_dict)
+    _not_while_pending(context, package)
     if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
         _deny("ย้ายหน่วยงานได้เฉพาะฉบับร่าง", "Only drafts can move to another organisation")
     tk.check_access("package_owner_org_update", context, data_dict)

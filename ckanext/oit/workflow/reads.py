@@ -1,6 +1,7 @@
-"""Reads that CKAN answers from every dataset, drafts included: tags and
-resource formats. Outside sysadmins, they show only what public datasets use,
-so a draft's words do not reach the public before its approval."""
+"""Reads that CKAN answers from every dataset, drafts included: tags, resource
+formats, a group's members, activity streams, the DataStore's table list.
+Outside sysadmins, they show only what comes from public datasets (or what the
+caller may read), so a draft's words do not reach the public before approval."""
 from __future__ import annotations
 
 from typing import Any, Callable, Iterable

@@ -64,3 +64,19 @@ def test_the_dataset_page_shows_the_oit_fields_in_thai(app):
     assert "ฉบับร่าง" in text  # the workflow status, read-only
     english = BeautifulSoup(app.get(f"/en/oit-procurement/{dataset['name']}", headers=headers).body, "html.parser")
     assert "October 2025" in english.get_text(" ", strip=True)
+
+
+def test_the_resource_form_offers_a_file_upload(app, editor_headers):
+    """Uploads are on in every portal the project sets up, so staff can attach a file."""
+    import ckan.plugins.toolkit as tk
+
+    assert tk.asbool(tk.config.get("ckan.uploads_enabled"))
+    user = factories.User()
+    org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
+    dataset = tk.get_action("package_create")({"user": user["name"]}, dict(
+        type="oit-procurement", owner_org=org["id"], item_key="procurement-monthly-summary",
+        fiscal_year="2569", period="2025-10"))
+    headers = {"Authorization": factories.APIToken(user=user["name"])["token"]}
+    page = BeautifulSoup(app.get(f"/oit-procurement/{dataset['name']}/resource/new", headers=headers).body,
+                         "html.parser")
+    assert page.select_one('input[type="file"][name="upload"]') is not None

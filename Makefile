@@ -4,12 +4,17 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 S := scripts
 PYTEST_ARGS ?=
+# CKAN version of `make test`: 2.11 (.venv, test.ini) or 2.12 (.venv-2.12, test-2.12.ini)
+CKAN ?= 2.11
+export OIT_CKAN := $(CKAN)
+VENV := $(if $(filter 2.11,$(CKAN)),.venv,.venv-$(CKAN))
+TEST_INI := $(if $(filter 2.11,$(CKAN)),test.ini,test-$(CKAN).ini)
 
 .PHONY: help run test stop status services setup demo worker bench screenshots clean
 
 help:
 	@echo "make run      set up everything and serve the portal on http://127.0.0.1:5000"
-	@echo "make test     set up everything and run the whole test suite"
+	@echo "make test     set up everything and run the whole test suite (CKAN=2.12: on CKAN 2.12)"
 	@echo "make stop     stop every process we started (portal, worker, Solr, Redis, PostgreSQL)"
 	@echo "make status   which services run"
 	@echo "make bench    the benchmarks in bench/"
@@ -19,6 +24,7 @@ help:
 # Installs what is missing, starts the services, writes the ini files.
 setup:
 	@bash $(S)/bootstrap.sh
+	@OIT_CKAN=2.11 bash $(S)/venv.sh  # the services' and portal's
 	@bash $(S)/venv.sh
 	@bash $(S)/node.sh
 	@bash $(S)/services.sh start
@@ -31,10 +37,10 @@ run: setup
 	@bash $(S)/serve.sh
 
 test: setup
-	@bash $(S)/db.sh test.ini
-	.venv/bin/python -m pytest $(PYTEST_ARGS)
+	@OIT_VENV=$(CURDIR)/$(VENV) bash $(S)/db.sh $(TEST_INI)
+	$(VENV)/bin/python -m pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
 	@# the audit chain the last tests left (each test checks its own as it ends)
-	.venv/bin/ckan -c test.ini oit audit verify
+	$(VENV)/bin/ckan -c $(TEST_INI) oit audit verify
 
 stop:
 	@bash $(S)/services.sh stop
@@ -53,4 +59,4 @@ screenshots: setup
 	.venv/bin/python $(S)/screenshots.py
 
 clean: stop
-	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv ckan.ini test.ini tests/a11y/node_modules
+	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv .venv-2.12 ckan.ini test.ini test-2.12.ini tests/a11y/node_modules

@@ -17,6 +17,15 @@ mkdir -p "$OIT_RUN" "$OIT_LOG"
 say() { printf '\033[1m[oit]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[31m[oit] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
 
+# The CKAN version of a test run (make test CKAN=2.12): each has its own venv, pins and
+# test ini. The services, the portal and ckan.ini always use OIT_VENV (CKAN 2.11).
+OIT_CKAN="${OIT_CKAN:-2.11}"
+case "$OIT_CKAN" in
+    2.11) OIT_CKAN_VENV="$OIT_VENV" OIT_REQUIREMENTS=requirements.txt OIT_TEST_INI=test.ini ;;
+    2.12) OIT_CKAN_VENV="$OIT_ROOT/.venv-2.12" OIT_REQUIREMENTS=requirements-ckan2.12.txt OIT_TEST_INI=test-2.12.ini ;;
+    *) die "CKAN=$OIT_CKAN: the supported versions are 2.11 and 2.12" ;;
+esac
+
 # pid_alive FILE: true when FILE names a running process.
 pid_alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
 

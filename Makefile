@@ -10,7 +10,7 @@ export OIT_CKAN := $(CKAN)
 VENV := $(if $(filter 2.11,$(CKAN)),.venv,.venv-$(CKAN))
 TEST_INI := $(if $(filter 2.11,$(CKAN)),test.ini,test-$(CKAN).ini)
 
-.PHONY: help run test stop status services setup demo worker bench screenshots clean
+.PHONY: help run test stop status services setup demo worker bench screenshots clean docs i18n package-check
 
 help:
 	@echo "make run      set up everything and serve the portal on http://127.0.0.1:5000"
@@ -19,6 +19,9 @@ help:
 	@echo "make status   which services run"
 	@echo "make bench    the benchmarks in bench/"
 	@echo "make screenshots  PNGs of the main pages in Thai and English (.run/screenshots/)"
+	@echo "make docs     the documentation site (mkdocs, strict) into .run/site"
+	@echo "make i18n     extract our msgids, update the Thai catalogue, compile the .mo"
+	@echo "make package-check  the wheel in an empty virtualenv with CKAN: the records feature works"
 	@echo "make clean    stop and delete .run/ (databases, index, logs) and .venv/"
 
 # Installs what is missing, starts the services, writes the ini files.
@@ -32,7 +35,7 @@ setup:
 
 run: setup
 	@bash $(S)/db.sh ckan.ini
-	@.venv/bin/ckan -c ckan.ini oit demo --samples
+	@.venv/bin/ckan -c ckan.ini oit-demo --samples
 	@bash $(S)/worker.sh start
 	@bash $(S)/serve.sh
 
@@ -55,8 +58,20 @@ bench: setup
 # PNGs of the main pages in Thai and English, into .run/screenshots/ (scripts/screenshots.py)
 screenshots: setup
 	@bash $(S)/db.sh ckan.ini
-	@.venv/bin/ckan -c ckan.ini oit demo --samples
+	@.venv/bin/ckan -c ckan.ini oit-demo --samples
 	.venv/bin/python $(S)/screenshots.py
+
+docs:
+	@bash $(S)/venv.sh
+	.venv/bin/mkdocs build --quiet
+
+i18n:
+	@bash $(S)/venv.sh
+	PYTHONWARNINGS=ignore .venv/bin/python $(S)/i18n.py
+
+package-check:
+	@bash $(S)/venv.sh
+	@bash $(S)/package-check.sh
 
 clean: stop
 	rm -rf "$$(bash $(S)/pg.sh dir)" .run .venv .venv-2.12 ckan.ini test.ini test-2.12.ini tests/a11y/node_modules

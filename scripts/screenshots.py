@@ -4,7 +4,7 @@ feedback, the complaint form and status lookup) in Thai and English, for review.
     .venv/bin/python scripts/screenshots.py [--ini ckan.ini] [--out .run/screenshots]
 
 Run by `make screenshots` after the set-up, the database and the demo agency
-with its sample content (`ckan oit demo --samples`). Uses the portal on
+with its sample content (`ckan oit-demo --samples`). Uses the portal on
 http://127.0.0.1:$OIT_CKAN_PORT when one
 answers (`make run`); otherwise starts `ckan run` there in the background and
 stops it at the end. The backing services stay up, as after `make run`
@@ -79,7 +79,7 @@ def portal(ini: Path):
 
 def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
     """(file name, path, who is signed in)."""
-    from ckanext.oit import demo
+    from ckanext.oit_demo import agency as demo
 
     org = demo.ORGANIZATION["name"]
     listed = [("01-home", "/", None), ("02-search", "/dataset/?q=จัดซื้อ", None)]
@@ -105,7 +105,7 @@ def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
 
 
 def first_dataset() -> dict | None:
-    from ckanext.oit import demo
+    from ckanext.oit_demo import agency as demo
 
     found = requests.get(f"{BASE}/api/3/action/package_search", timeout=30, params={
         "fq": f"organization:{demo.ORGANIZATION['name']}", "rows": 1, "sort": "metadata_modified desc"}).json()
@@ -153,7 +153,7 @@ def main() -> int:
     parser.add_argument("--out", default=str(REPO / ".run" / "screenshots"))
     args = parser.parse_args()
     ini, out = Path(args.ini).resolve(), Path(args.out)
-    from ckanext.oit import demo
+    from ckanext.oit_demo import agency as demo
 
     passwords = {name: password for name, password, _role in demo.credentials()}
     written = []

@@ -12,8 +12,8 @@ venv="$OIT_CKAN_VENV"
     "$OIT_PYTHON" -m venv "$venv" || die "cannot create a venv with $OIT_PYTHON (Debian: apt-get install python3.11-venv)"
 }
 stamp="$venv/.oit-installed"
-want="$(cat "$OIT_REQUIREMENTS" dev-requirements.txt pyproject.toml setup.py | sha256sum | cut -c1-16)"
-if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && "$venv/bin/python" -c 'import ckanext.oit, ckanext.scheming' 2>/dev/null; then
+want="$(cat "$OIT_REQUIREMENTS" dev-requirements.txt pyproject.toml setup.py dev/ckanext-oit-demo/pyproject.toml | sha256sum | cut -c1-16)"
+if [ "$(cat "$stamp" 2>/dev/null)" = "$want" ] && "$venv/bin/python" -c 'import ckanext.oit, ckanext.oit_demo, ckanext.scheming' 2>/dev/null; then
     exit 0
 fi
 log="$OIT_LOG/pip.log"; [ "$OIT_CKAN" = 2.11 ] || log="$OIT_LOG/pip-$OIT_CKAN.log"
@@ -21,6 +21,6 @@ say "installing Python packages into $venv (log: $log)"
 pip=("$venv/bin/python" -m pip --disable-pip-version-check -q)
 "${pip[@]}" install 'setuptools==80.9.0' 'wheel==0.45.1' >"$log" 2>&1 \
     && "${pip[@]}" install -r "$OIT_REQUIREMENTS" -r dev-requirements.txt >>"$log" 2>&1 \
-    && "${pip[@]}" install --no-build-isolation --no-deps -e . >>"$log" 2>&1 \
+    && "${pip[@]}" install --no-build-isolation --no-deps -e . -e dev/ckanext-oit-demo >>"$log" 2>&1 \
     || { tail -30 "$log" >&2; die "pip install failed (log: $log)"; }
 echo "$want" >"$stamp"

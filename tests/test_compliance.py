@@ -86,7 +86,7 @@ def test_every_item_has_a_public_landing_page(office, app):
 
 def test_the_itas_export_of_the_demo_agency(app, cli):
     from ckan.cli.cli import ckan as ckan_command
-    from ckanext.oit import demo
+    from ckanext.oit_demo import agency as demo
 
     assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
     org = demo.ORGANIZATION["name"]

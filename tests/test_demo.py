@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 import ckan.plugins.toolkit as tk
 from ckan.cli.cli import ckan as ckan_command
 
-from ckanext.oit import demo
+from ckanext.oit_demo import agency as demo
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -24,7 +24,7 @@ def _roles() -> dict[str, str]:
 
 
 def test_demo_command_creates_the_agency_and_its_people(cli):
-    result = cli.invoke(ckan_command, ["oit", "demo"])
+    result = cli.invoke(ckan_command, ["oit-demo"])
     assert result.exit_code == 0, result.output
     assert "Director#2569" in result.output  # the passwords are printed at start
 
@@ -36,17 +36,17 @@ def test_demo_command_creates_the_agency_and_its_people(cli):
 
 
 def test_demo_command_runs_twice(cli):
-    assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
-    second = cli.invoke(ckan_command, ["oit", "demo"])
+    assert cli.invoke(ckan_command, ["oit-demo"]).exit_code == 0
+    second = cli.invoke(ckan_command, ["oit-demo"])
     assert second.exit_code == 0, second.output
     assert "kept organisation" in second.output
     assert _roles()["staff"] == "Editor"
 
 
 def test_demo_samples_are_published_the_agencys_way_and_only_once(cli, app):
-    """`make run` loads `ckan oit demo --samples`: the public sees a published
+    """`make run` loads `ckan oit-demo --samples`: the public sees a published
     แบบ สขร.1 with its records, an answered question and answered feedback."""
-    first = cli.invoke(ckan_command, ["oit", "demo", "--samples"])
+    first = cli.invoke(ckan_command, ["oit-demo", "--samples"])
     assert first.exit_code == 0, first.output
     assert "(2 records, loaded)" in first.output
     org = demo.ORGANIZATION["name"]
@@ -66,7 +66,7 @@ def test_demo_samples_are_published_the_agencys_way_and_only_once(cli, app):
     assert [(o["user"], o["state"], o["confirmed_by"]) for o in officers] == [("director", "confirmed", "oit_admin")]
     assert tk.get_action("oit_complaint_list")({"user": "director"}, {"organization": org})["count"] == 0
 
-    second = cli.invoke(ckan_command, ["oit", "demo", "--samples"])
+    second = cli.invoke(ckan_command, ["oit-demo", "--samples"])
     assert second.exit_code == 0, second.output
     assert "kept the sample procurement summary" in second.output
     assert "kept director as complaint officer" in second.output

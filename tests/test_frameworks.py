@@ -16,7 +16,7 @@ from ckanext.oit import frameworks
 from ckanext.oit.frameworks import FrameworkError, read_edition, read_editions
 
 REPO = Path(__file__).resolve().parents[1]
-EDITIONS = REPO / "schemas" / "frameworks"
+EDITIONS = REPO / "ckanext" / "oit" / "schemas" / "frameworks"
 SEED_CATEGORIES = [f"1.{n}" for n in range(1, 15)]
 
 pytestmark = pytest.mark.usefixtures("with_plugins")

@@ -226,7 +226,7 @@ def test_every_thai_translation_keeps_its_placeholders():
 def test_every_oit_dataset_type_has_thai_and_english_names():
     th = _catalogue(CATALOGUES / "th" / "LC_MESSAGES" / "ckanext-oit.po")
     en = _catalogue(CATALOGUES / "en" / "LC_MESSAGES" / "ckanext-oit.po")
-    for path in sorted((REPO / "schemas" / "datasets").glob("*.yaml")):
+    for path in sorted((REPO / "ckanext" / "oit" / "schemas" / "datasets").glob("*.yaml")):
         schema = yaml.safe_load(path.read_text())
         title = schema["dataset_type"].title()
         for msgid in (title, title + "s"):

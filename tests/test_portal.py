@@ -182,7 +182,7 @@ def test_the_channel_items_point_at_the_portals_own_channels(app, office):
 
 def test_the_oit_page_of_the_demo_agency_lists_every_item_with_working_links(app, cli):
     from ckan.cli.cli import ckan as ckan_command
-    from ckanext.oit import demo
+    from ckanext.oit_demo import agency as demo
 
     assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
     org = demo.ORGANIZATION["name"]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from browser_support import REPO, live_server  # noqa: F401  (fixture)
-from ckanext.oit import demo, demo_samples
+from ckanext.oit_demo import agency as demo, samples as demo_samples
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -18,7 +18,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def test_screenshots_of_the_main_pages_in_thai_and_english(live_server, tmp_path):
-    list(demo.load())  # what `make screenshots` runs first (`ckan oit demo --samples`)
+    list(demo.load())  # what `make screenshots` runs first (`ckan oit-demo --samples`)
     list(demo_samples.load())
     out = tmp_path / "shots"
     done = subprocess.run(

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from ckanext.oit import demo
 from ckanext.oit.audit.cli import audit
 from ckanext.oit.channels.cli import channels
+from ckanext.oit.i18n_messages import Message
 
 __all__ = ["oit"]
 
@@ -13,23 +13,6 @@ __all__ = ["oit"]
 @click.group(short_help="ckanext-oit commands")
 def oit() -> None:
     """Commands of ckanext-oit (ITA/OIT disclosures)."""
-
-
-@oit.command("demo")
-@click.option("--samples", is_flag=True,
-              help="Also publish sample content: a แบบ สขร.1 with records, an answered question, feedback.")
-def load_demo(samples: bool) -> None:
-    """Create the demo agency and its users (idempotent). Demo passwords only."""
-    for line in demo.load():
-        click.echo(line)
-    if samples:
-        from ckanext.oit import demo_samples
-
-        for line in demo_samples.load():
-            click.echo(line)
-    click.echo("Demo logins (for a local demo only):")
-    for name, password, role in demo.credentials():
-        click.echo(f"  {name:<10} {password:<16} {role}")
 
 
 @oit.command("worker")
@@ -64,8 +47,8 @@ def show_policy() -> None:
     """What every action may do to OIT datasets (workflow/policy.py), as the README lists it."""
     from ckanext.oit.workflow import policy
 
-    for kind, (th, en) in policy.CLASSES.items():
-        click.echo(f"- `{kind}`: {th} / {en}")
+    for kind, meaning in policy.CLASSES.items():
+        click.echo(f"- `{kind}`: {Message(meaning).both()}")
     click.echo()
     click.echo(policy.markdown_table())
 

@@ -1,4 +1,4 @@
-"""Sample content for the demo agency (``ckan oit demo --samples``, used by
+"""Sample content for the demo agency (``ckan oit-demo --samples``, used by
 ``make run`` and ``make screenshots``), so that a fresh portal shows what the
 public will see: a published แบบ สขร.1 with its records, an answered question,
 feedback with the agency's response, and a complaint officer designated by the sysadmin.
@@ -16,7 +16,8 @@ from typing import Any, Iterator
 import ckan.plugins.toolkit as tk
 from werkzeug.datastructures import FileStorage
 
-from ckanext.oit import demo, thai_calendar
+from ckanext.oit import thai_calendar
+from ckanext.oit_demo import agency as demo
 from ckanext.oit.records import jobs as records_jobs
 
 # แบบ สขร.1 (table procurement-monthly-summary) with the column titles offices use

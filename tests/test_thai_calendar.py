@@ -28,11 +28,11 @@ def test_month_tables():
 
 
 def test_error_carries_both_languages():
-    error = ThaiDateError("ภาษาไทย", "English")
+    error = ThaiDateError("There is no month %(month)s", month=13)
     assert isinstance(error, ValueError)
-    assert error.th == "ภาษาไทย"
-    assert error.en == "English"
-    assert str(error) == "ภาษาไทย / English"
+    assert error.th == "ไม่มีเดือนที่ 13"
+    assert error.en == "There is no month 13"
+    assert str(error) == "ไม่มีเดือนที่ 13 / There is no month 13"
 
 
 # --- digits and years ---------------------------------------------------------

@@ -2,7 +2,7 @@
 
 The rules that tie a dataset's item, fiscal year and period together, the
 names and titles made from them, and the lookup that keeps them unique.
-Messages are Thai first, then English, as users see them in forms and the API.
+Errors are UserErrors: Thai first, then English, as users see them in forms and the API.
 """
 from __future__ import annotations
 
@@ -11,20 +11,17 @@ from datetime import date
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from sqlalchemy.orm import aliased
 
-from ckanext.oit import frameworks, thai_calendar
+from ckanext.oit import compat, frameworks, thai_calendar
 from ckanext.oit.frameworks import Item
+from ckanext.oit.i18n_messages import Message, UserError
 
 YEAR_PERIOD = "year"
 EARLIEST_FISCAL_YEAR = 2540  # the Official Information Act, B.E. 2540
 
 
-class DisclosureError(ValueError):
-    """A bilingual validation message."""
-
-    def __init__(self, th: str, en: str):
-        super().__init__(f"{th} / {en}")
+class DisclosureError(UserError):
+    """A disclosure's item, fiscal year or period that cannot be used."""
 
 
 def round_months() -> int:
@@ -40,13 +37,12 @@ def parse_fiscal_year(value: object) -> int:
     try:
         year = thai_calendar.parse_year(value if isinstance(value, (int, str)) else str(value))
     except thai_calendar.ThaiDateError as error:
-        raise DisclosureError(f"ปีงบประมาณ: {error.th}", f"Fiscal year: {error.en}") from error
+        raise DisclosureError(Message("Fiscal year: %(error)s", error=error.message)) from error
     last = latest_fiscal_year()
     if not EARLIEST_FISCAL_YEAR <= year <= last:
-        raise DisclosureError(
-            f"ปีงบประมาณ พ.ศ. {year} อยู่นอกช่วงที่รับได้ ({EARLIEST_FISCAL_YEAR}–{last})",
-            f"Fiscal year {year} (BE) is outside the accepted range ({EARLIEST_FISCAL_YEAR}–{last})",
-        )
+        raise DisclosureError(Message(
+            "Fiscal year %(year)s (BE) is outside the accepted range (%(first)s–%(last)s)",
+            year=year, first=EARLIEST_FISCAL_YEAR, last=last))
     return year
 
 
@@ -63,68 +59,61 @@ def resolve_item(key: str, dataset_type: str, fiscal_year: int) -> Item:
             item = later
     if item is None:
         edition = frameworks.edition_for(fiscal_year)
-        raise DisclosureError(
-            f"ไม่มีรายการ '{key}' ในแบบตรวจ OIT ฉบับ {edition.edition} ที่ใช้กับปีงบประมาณ {fiscal_year}",
-            f"There is no item '{key}' in OIT edition {edition.edition}, which applies to fiscal year {fiscal_year}",
-        )
+        raise DisclosureError(Message(
+            "There is no item '%(key)s' in OIT edition %(edition)s, which applies to fiscal year %(year)s",
+            key=key, edition=edition.edition, year=fiscal_year))
     if item.dataset_type != dataset_type:
-        raise DisclosureError(
-            f"รายการ {item.code} ({item.name_th}) เป็นข้อมูลประเภท {item.dataset_type} ไม่ใช่ {dataset_type}",
-            f"Item {item.code} ({item.name_en}) belongs to dataset type {item.dataset_type}, not {dataset_type}",
-        )
+        raise DisclosureError(Message(
+            "Item %(code)s (%(name)s) belongs to dataset type %(type)s, not %(wanted)s",
+            code=item.code, name=lambda lang: item.name_en if lang == "en" else item.name_th,
+            type=item.dataset_type, wanted=dataset_type))
     return item
 
 
-_ROUND_RE = re.compile(r"^(?:round|r|รอบที่|รอบ)?[\s\-_]*(\d{1,2})$", re.IGNORECASE)
+_ROUND_RE = re.compile(
+    r"^(?:%s)?[\s\-_]*(\d{1,2})$" % "|".join(re.escape(w) for w in thai_calendar.ROUND_WORDS), re.IGNORECASE)
 
 
 def normalise_period(value: str | None, item: Item, fiscal_year: int) -> str:
-    """Store months as ``YYYY-MM`` (ค.ศ.), rounds as ``round-N``, others as ``year``."""
+    """Store months as ``YYYY-MM`` (CE), rounds as ``round-N``, others as ``year``."""
     text = thai_calendar.normalise_digits(str(value or "")).strip()
     if item.cadence == "monthly":
         if not text:
-            raise DisclosureError(
-                f"รายการ {item.code} เป็นรายการรายเดือน ต้องระบุเดือน เช่น ต.ค. {fiscal_year - 1}",
-                f"Item {item.code} is monthly: give its month, e.g. Oct {fiscal_year - 1 - 543}",
-            )
+            october = thai_calendar.ce_year(fiscal_year) - 1
+            raise DisclosureError(Message(
+                "Item %(code)s is monthly: give its month, e.g. %(month)s", code=item.code,
+                month=lambda lang: thai_calendar.format_month(october, 10, "short", lang)))
         try:
             year, month = thai_calendar.parse_month(text)
         except thai_calendar.ThaiDateError as error:
-            raise DisclosureError(error.th, error.en) from error
+            raise DisclosureError(error.message) from error
         if not thai_calendar.month_in_fiscal_year(year, month, fiscal_year):
-            start, end = thai_calendar.fiscal_year_months(fiscal_year)[0], thai_calendar.fiscal_year_months(fiscal_year)[-1]
-            raise DisclosureError(
-                f"เดือน {thai_calendar.format_month(year, month, 'short')} ไม่อยู่ในปีงบประมาณ {fiscal_year} "
-                f"({thai_calendar.format_month(*start, 'short')} – {thai_calendar.format_month(*end, 'short')})",
-                f"{thai_calendar.format_month(year, month, 'short', 'en')} is not in fiscal year {fiscal_year} "
-                f"({thai_calendar.format_month(*start, 'short', 'en')} – {thai_calendar.format_month(*end, 'short', 'en')})",
-            )
+            months = thai_calendar.fiscal_year_months(fiscal_year)
+            raise DisclosureError(Message(
+                "%(month)s is not in fiscal year %(year)s (%(start)s – %(end)s)", year=fiscal_year,
+                month=lambda lang: thai_calendar.format_month(year, month, "short", lang),
+                start=lambda lang: thai_calendar.format_month(*months[0], "short", lang),
+                end=lambda lang: thai_calendar.format_month(*months[-1], "short", lang)))
         return f"{year:04d}-{month:02d}"
     if item.cadence == "round":
         match = _ROUND_RE.match(text)
         if not match:
-            raise DisclosureError(
-                f"รายการ {item.code} เป็นรายงานรอบ ต้องระบุรอบ เช่น 1 หรือ รอบที่ 1",
-                f"Item {item.code} is a monitoring-round report: give its round, e.g. 1",
-            )
+            raise DisclosureError(Message(
+                "Item %(code)s is a monitoring-round report: give its round, e.g. 1", code=item.code))
         try:
             rnd = thai_calendar.monitoring_round(fiscal_year, int(match.group(1)), round_months())
         except thai_calendar.ThaiDateError as error:
-            raise DisclosureError(error.th, error.en) from error
+            raise DisclosureError(error.message) from error
         return f"round-{rnd.number}"
     if text and text.lower() != YEAR_PERIOD:
-        raise DisclosureError(
-            f"รายการ {item.code} เป็นรายการรายปี ไม่ต้องระบุช่วงเวลา",
-            f"Item {item.code} is annual: leave the period empty",
-        )
+        raise DisclosureError(Message("Item %(code)s is annual: leave the period empty", code=item.code))
     return YEAR_PERIOD
 
 
 def period_label(period: str, fiscal_year: int, lang: str = "th") -> str:
     if re.fullmatch(r"\d{4}-\d{2}", period or ""):
         year, month = (int(p) for p in period.split("-"))
-        month_text = thai_calendar.format_month(year, month, "long", lang)
-        return f"เดือน{month_text}" if not lang.startswith("en") else month_text
+        return thai_calendar.format_period_month(year, month, lang)
     if (period or "").startswith("round-"):
         try:
             rnd = thai_calendar.monitoring_round(fiscal_year, int(period[6:]), round_months())
@@ -156,7 +145,4 @@ def find_same(owner_org: str, item_key: str, fiscal_year: int, period: str,
     )
     if exclude_id:
         query = query.filter(model.Package.id != exclude_id)
-    for key, value in (("item_key", item_key), ("fiscal_year", str(fiscal_year)), ("period", period)):
-        extra = aliased(model.PackageExtra)
-        query = query.join(extra, (extra.package_id == model.Package.id) & (extra.key == key) & (extra.value == value))
-    return query.first()
+    return compat.filter_by_extras(query, item_key=item_key, fiscal_year=str(fiscal_year), period=period).first()

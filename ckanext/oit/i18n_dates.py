@@ -1,7 +1,7 @@
-"""Dates as Thai readers expect them: พ.ศ. years and Thai month names.
+"""Dates as Thai readers expect them: Buddhist Era years and Thai month names.
 
 CKAN formats dates with Babel, whose Thai locale keeps the Gregorian year
-("25 พฤศจิกายน ค.ศ. 2025"), and the browser rewrites some of them with
+(25 November CE 2025, in Thai), and the browser rewrites some of them with
 moment.js the same way. In Thai mode the helpers here write the Buddhist Era
 year instead; English mode is left to CKAN. Machine formats (an explicit
 ``date_format``, as in ``data-datetime`` attributes) are never changed.
@@ -17,17 +17,14 @@ from flask_babel import format_timedelta
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import thai_calendar
+from ckanext.oit.i18n_messages import Message, language
 
 __all__ = ["render_datetime", "localised_nice_date", "oit_format_datetime", "oit_is_thai", "as_display_time"]
 
 
 def oit_is_thai() -> bool:
     """True unless the page is in English (Thai is the default locale)."""
-    try:
-        lang = tk.h.lang() or ""
-    except (RuntimeError, AttributeError, TypeError):
-        lang = tk.config.get("ckan.locale_default") or "th"
-    return not lang.lower().startswith("en")
+    return language() == "th"
 
 
 def _display_zone() -> Any:
@@ -57,20 +54,24 @@ def _as_local(value: Any) -> datetime | None:
 
 def thai_datetime(moment: datetime, with_hours: bool = False, with_seconds: bool = False,
                   style: str = "long") -> str:
-    """"25 พฤศจิกายน 2568", or with the time: "25 พฤศจิกายน 2568 เวลา 14:03 น."."""
+    """The day in Thai with its BE year, and the time if asked (the Thai of "%(date)s, %(time)s")."""
     text = thai_calendar.format_date(moment.date(), style, "th")
     if with_seconds:
-        return f"{text} เวลา {moment:%H:%M:%S} น."
+        return _date_and_time(text, f"{moment:%H:%M:%S}").say("th")
     if with_hours:
-        return f"{text} เวลา {moment:%H:%M} น."
+        return _date_and_time(text, f"{moment:%H:%M}").say("th")
     return text
 
 
+def _date_and_time(day: str, time: str) -> Message:
+    return Message("%(date)s, %(time)s", date=day, time=time)
+
+
 def _thai_time_ago(moment: datetime) -> str:
-    # Babel's Thai relative times are good ("2 วันที่ผ่านมา"); only "just now" is CKAN's.
+    # Babel's Thai relative times are good (two days ago, in Thai); only "just now" is CKAN's.
     delta = moment - datetime.now(pytz.utc)
     if abs(delta) < timedelta(seconds=1):
-        return "เมื่อสักครู่"
+        return Message("Just now").say("th")
     return format_timedelta(delta, add_direction=True)
 
 
@@ -100,10 +101,9 @@ def localised_nice_date(next_helper: Callable[..., str], datetime_: datetime, sh
 
 
 def oit_format_datetime(value: Any, style: str = "short") -> str:
-    """Date and time for people: พ.ศ. in Thai ("25 พ.ย. 2568 เวลา 14:03 น."), CKAN's in English."""
+    """Date and time for people, in the page's language: a BE year in Thai."""
     moment = _as_local(value)
     if moment is None:
         return str(value or "")
-    if oit_is_thai():
-        return thai_datetime(moment, with_hours=True, style=style)
-    return f"{thai_calendar.format_date(moment.date(), style, 'en')}, {moment:%H:%M}"
+    lang = language()
+    return _date_and_time(thai_calendar.format_date(moment.date(), style, lang), f"{moment:%H:%M}").say(lang)

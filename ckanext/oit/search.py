@@ -14,16 +14,17 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, helpers
+from ckanext.oit.i18n_messages import N_, Message
 
-# facet field → (Thai title, English title), in the order the search page shows them
+# facet field → title (a msgid), in the order the search page shows them
 FACETS = {
-    "oit_category": ("หมวดข้อมูล OIT", "OIT category"),
-    "item_key": ("รายการ OIT", "OIT item"),
-    "fiscal_year": ("ปีงบประมาณ", "Fiscal year"),
-    "organization": ("หน่วยงาน", "Agency"),
-    "res_format": ("รูปแบบไฟล์", "Format"),
-    "tags": ("คำสำคัญ", "Tags"),
-    "license_id": ("สัญญาอนุญาต", "Licence"),
+    "oit_category": N_("OIT category"),
+    "item_key": N_("OIT item"),
+    "fiscal_year": N_("Fiscal year"),
+    "organization": N_("Agency"),
+    "res_format": N_("Format"),
+    "tags": N_("Tags"),
+    "license_id": N_("Licence"),
 }
 UNUSED_FACETS = ("groups",)  # OIT disclosures are not put in CKAN groups
 
@@ -73,7 +74,7 @@ def with_oit_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 def add_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     """Ours first, in order, with titles in the page's language; other
     plugins' facets after them."""
-    ours = {field: helpers.oit_lang_text(th, en) for field, (th, en) in FACETS.items()}
+    ours = {field: tk._(title) for field, title in FACETS.items()}
     rest = {k: v for k, v in facets_dict.items() if k not in ours and k not in UNUSED_FACETS}
     return {**ours, **rest}
 
@@ -92,7 +93,8 @@ def _display_name(field: str, value: str) -> str | None:
         item = frameworks.any_item(value)
         return helpers.oit_lang_text(item.name_th, item.name_en) if item else value
     if field == "fiscal_year":
-        return helpers.oit_lang_text(f"พ.ศ. {value}", f"FY {value}")
+        # also said by the API (package_search): in the portal's language when there is no page
+        return Message("FY %(year)s", year=value).say()
     if field == "oit_category":
         for edition in reversed(frameworks.editions()):
             category = edition.category(value)

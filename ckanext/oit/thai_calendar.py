@@ -8,9 +8,14 @@ the BE year in which it ends (FY 2569 = 1 Oct 2025 – 30 Sep 2026).
 from __future__ import annotations
 
 import calendar
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
+
+import yaml
+
+from ckanext.oit.i18n_messages import N_, Message, UserError
 
 __all__ = [
     "BE_OFFSET",
@@ -18,6 +23,8 @@ __all__ = [
     "MONTHS_TH_ABBR",
     "MONTHS_EN",
     "MONTHS_EN_ABBR",
+    "ERA",
+    "ROUND_WORDS",
     "ThaiDateError",
     "normalise_digits",
     "to_thai_digits",
@@ -36,51 +43,44 @@ __all__ = [
     "parse_date",
     "format_date",
     "format_month",
+    "format_period_month",
     "format_fiscal_year",
     "format_round",
 ]
 
 BE_OFFSET = 543
 
-MONTHS_TH: tuple[str, ...] = (
-    "มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน",
-    "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
-)
-MONTHS_TH_ABBR: tuple[str, ...] = (
-    "ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.",
-    "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.",
-)
-MONTHS_EN: tuple[str, ...] = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)
-MONTHS_EN_ABBR: tuple[str, ...] = (
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-)
-# Spoken short forms ("ตุลา 68") that turn up in forms typed by hand.
-_MONTHS_TH_COLLOQUIAL: tuple[str, ...] = (
-    "มกรา", "กุมภา", "มีนา", "เมษา", "พฤษภา", "มิถุนา",
-    "กรกฎา", "สิงหา", "กันยา", "ตุลา", "พฤศจิกา", "ธันวา",
-)
+
+def _load_calendar() -> dict:
+    with open(os.path.join(os.path.dirname(__file__), "thai_calendar.yaml"), encoding="utf-8") as data:
+        return yaml.safe_load(data)
+
+
+# Month names, digits and the words people type around dates: data, kept in
+# thai_calendar.yaml (read once), not UI wording.
+_CALENDAR = _load_calendar()
+MONTHS_TH: tuple[str, ...] = tuple(_CALENDAR["months"]["th"])
+MONTHS_TH_ABBR: tuple[str, ...] = tuple(_CALENDAR["months"]["th_abbr"])
+MONTHS_EN: tuple[str, ...] = tuple(_CALENDAR["months"]["en"])
+MONTHS_EN_ABBR: tuple[str, ...] = tuple(_CALENDAR["months"]["en_abbr"])
+_MONTHS_TH_COLLOQUIAL: tuple[str, ...] = tuple(_CALENDAR["months"]["th_colloquial"])
+ERA: dict[str, str] = dict(_CALENDAR["era"])  # "be" and "ce" as written
+ROUND_WORDS: tuple[str, ...] = tuple(_CALENDAR["round_words"])
+_MONTH_WORD: dict[str, str] = dict(_CALENDAR["month_word"])
+_EXAMPLES: dict[str, str] = dict(_CALENDAR["examples"])
 
 # Unmarked four-digit years from here up are BE; 1900–2399 are CE. The ranges
 # cannot overlap for any date this catalogue will hold.
 _FIRST_BE_YEAR = 2400
 _FIRST_CE_YEAR = 1900
 
-_THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+_THAI_DIGITS = _CALENDAR["digits"]
 _TO_ARABIC = str.maketrans(_THAI_DIGITS, "0123456789")
 _TO_THAI = str.maketrans("0123456789", _THAI_DIGITS)
 
 
-class ThaiDateError(ValueError):
-    """A date, month or year that cannot be read, with a message in Thai and English."""
-
-    def __init__(self, th: str, en: str) -> None:
-        self.th = th
-        self.en = en
-        super().__init__(f"{th} / {en}")
+class ThaiDateError(UserError):
+    """A date, month or year that cannot be read; `.th` and `.en` say it in either language."""
 
 
 def normalise_digits(text: str) -> str:
@@ -108,22 +108,17 @@ def _check_fiscal_year(fiscal_year: int) -> None:
     if isinstance(fiscal_year, bool) or not isinstance(fiscal_year, int):
         raise TypeError(f"fiscal_year must be an int, not {type(fiscal_year).__name__}")
     if _FIRST_CE_YEAR <= fiscal_year < _FIRST_BE_YEAR:
-        raise ThaiDateError(
-            f"ปีงบประมาณ {fiscal_year} ดูเหมือนเป็นปี ค.ศ. "
-            f"ต้องใช้ปี พ.ศ. ({be_year(fiscal_year)})",
-            f"Fiscal year {fiscal_year} looks like a CE (ค.ศ.) year; "
-            f"fiscal years are Buddhist Era years ({be_year(fiscal_year)})",
-        )
+        raise ThaiDateError(Message(
+            "Fiscal year %(year)s looks like a CE (%(ce)s) year; "
+            "fiscal years are Buddhist Era years (%(be_year)s)",
+            year=fiscal_year, ce=ERA["ce"], be=ERA["be"], be_year=be_year(fiscal_year)))
     if fiscal_year < _FIRST_BE_YEAR:
-        raise ThaiDateError(
-            f"ปีงบประมาณ {fiscal_year} ไม่ใช่ปี พ.ศ.",
-            f"Fiscal year {fiscal_year} is not a Buddhist Era year",
-        )
+        raise ThaiDateError(Message("Fiscal year %(year)s is not a Buddhist Era year", year=fiscal_year))
 
 
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
-        raise ThaiDateError(f"ไม่มีเดือนที่ {month}", f"There is no month {month}")
+        raise ThaiDateError(Message("There is no month %(month)s", month=month))
 
 
 def fiscal_year_of(d: date) -> int:
@@ -189,24 +184,22 @@ def monitoring_rounds(fiscal_year: int, round_months: int) -> list[MonitoringRou
 def monitoring_round(fiscal_year: int, number: int, round_months: int) -> MonitoringRound:
     rounds = monitoring_rounds(fiscal_year, round_months)
     if not 1 <= number <= len(rounds):
-        raise ThaiDateError(
-            f"ปีงบประมาณ {fiscal_year} มี {len(rounds)} รอบ (รอบละ {round_months} เดือน) "
-            f"ไม่มีรอบที่ {number}",
-            f"Fiscal year {fiscal_year} has {len(rounds)} round(s) of {round_months} month(s); "
-            f"there is no round {number}",
-        )
+        raise ThaiDateError(Message(
+            "Fiscal year %(year)s has %(rounds)s round(s) of %(months)s month(s); there is no round %(number)s",
+            year=fiscal_year, rounds=len(rounds), months=round_months, number=number))
     return rounds[number - 1]
 
 
 # --- parsing ----------------------------------------------------------------
 
-# Era markers as written: "พ.ศ.", "พ.ศ", "พศ", "B.E."; "ค.ศ.", "C.E.", "A.D.".
-_ERA = (
-    r"(?:(?P<be>พ\.?\s*ศ\.?|B\.?\s*E\.?)|(?P<ce>ค\.?\s*ศ\.?|C\.?\s*E\.?|A\.?\s*D\.?))"
-)
+def _any(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+_ERA = rf"(?:(?P<be>{_CALENDAR['era_patterns']['be']})|(?P<ce>{_CALENDAR['era_patterns']['ce']}))"
 _YEAR = r"(?P<year>\d{4}|\d{2})"
 
-_YEAR_RE = re.compile(rf"^(?:(?:ปีงบประมาณ|ปีงบ|ปี|FY)\s*)?{_ERA}?\s*{_YEAR}$", re.I)
+_YEAR_RE = re.compile(rf"^(?:(?:{_any(_CALENDAR['year_words'])})\s*)?{_ERA}?\s*{_YEAR}$", re.I)
 _MONTH_NUMERIC_RE = re.compile(rf"^(?P<month>\d{{1,2}})\s*[/.-]\s*{_YEAR}$")
 _MONTH_ISO_RE = re.compile(r"^(?P<year>\d{4})\s*[/.-]\s*(?P<month>\d{1,2})$")
 # The name is the shortest run of non-digits that leaves an optional era and a year.
@@ -217,22 +210,23 @@ _DATE_NUMERIC_RE = re.compile(
 _DATE_ISO_RE = re.compile(
     r"^(?P<year>\d{4})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*(?P<day>\d{1,2})$"
 )
+_DAY_WORDS = "".join(rf"(?:{re.escape(w)}\s*)?" for w in _CALENDAR["day_words"])
 _DATE_NAMED_RE = re.compile(
-    rf"^(?:ณ\s*)?(?:วันที่\s*)?(?P<day>\d{{1,2}})\s*(?P<name>[^\d]+?)\s*{_ERA}?\s*{_YEAR}$",
+    rf"^{_DAY_WORDS}(?P<day>\d{{1,2}})\s*(?P<name>[^\d]+?)\s*{_ERA}?\s*{_YEAR}$",
     re.I,
 )
 
 
 def _name_key(name: str) -> str:
     key = re.sub(r"[\s.]", "", name).lower()
-    return key.removeprefix("เดือน")
+    return key.removeprefix(_MONTH_WORD["th"])
 
 
 _MONTH_NAMES: dict[str, int] = {}
 for _names in (MONTHS_TH, MONTHS_TH_ABBR, _MONTHS_TH_COLLOQUIAL, MONTHS_EN, MONTHS_EN_ABBR):
     for _number, _name in enumerate(_names, start=1):
         _MONTH_NAMES[_name_key(_name)] = _number
-_MONTH_NAMES["sept"] = 9
+_MONTH_NAMES.update(_CALENDAR["months"]["also"])
 del _names, _number, _name
 
 
@@ -244,11 +238,15 @@ def _clean(text: str) -> str:
     return " ".join(normalise_digits(text).split())
 
 
-def _unreadable(what_th: str, what_en: str, text: str, examples: str) -> ThaiDateError:
-    return ThaiDateError(
-        f"อ่าน{what_th}จาก “{text}” ไม่ได้ (ตัวอย่างที่อ่านได้: {examples})",
-        f"Cannot read a {what_en} from '{text}' (forms that work: {examples})",
-    )
+_UNREADABLE = {
+    "year": N_("Cannot read a Buddhist Era year from '%(text)s' (forms that work: %(examples)s)"),
+    "month": N_("Cannot read a month from '%(text)s' (forms that work: %(examples)s)"),
+    "date": N_("Cannot read a date from '%(text)s' (forms that work: %(examples)s)"),
+}
+
+
+def _unreadable(what: str, text: str) -> ThaiDateError:
+    return ThaiDateError(_UNREADABLE[what], text=text, examples=_EXAMPLES[what])
 
 
 def _ce_year_from(digits: str, era: str | None, text: str) -> int:
@@ -257,32 +255,22 @@ def _ce_year_from(digits: str, era: str | None, text: str) -> int:
     n = int(digits)
     if len(digits) == 2:
         if era == "ce":
-            raise ThaiDateError(
-                f"ปี ค.ศ. ใน “{text}” ต้องเขียนเต็ม 4 หลัก",
-                f"The CE year in '{text}' must have four digits",
-            )
+            raise ThaiDateError(Message("The CE year in '%(text)s' must have four digits", text=text))
         return ce_year(2500 + n)
     if era == "ce":
         if _FIRST_CE_YEAR <= n < _FIRST_BE_YEAR:
             return n
-        raise ThaiDateError(
-            f"ค.ศ. {n} ใน “{text}” ไม่น่าใช่ปี ค.ศ.",
-            f"CE {n} in '{text}' is not a plausible CE year",
-        )
+        raise ThaiDateError(Message("CE %(year)s in '%(text)s' is not a plausible CE year", year=n, text=text))
     if n >= _FIRST_BE_YEAR:
         return ce_year(n)
     if era == "be":
-        raise ThaiDateError(
-            f"พ.ศ. {n} ใน “{text}” ไม่น่าใช่ปี พ.ศ. (ถ้าเป็น ค.ศ. {n} จะตรงกับ พ.ศ. {be_year(n)})",
-            f"BE {n} in '{text}' is not a plausible Buddhist Era year "
-            f"(CE {n} would be BE {be_year(n)})",
-        )
+        raise ThaiDateError(Message(
+            "BE %(year)s in '%(text)s' is not a plausible Buddhist Era year (CE %(year)s would be BE %(be_year)s)",
+            year=n, text=text, be_year=be_year(n)))
     if n >= _FIRST_CE_YEAR:
         return n
-    raise ThaiDateError(
-        f"ปี {n} ใน “{text}” ไม่ใช่ทั้งปี พ.ศ. และ ค.ศ.",
-        f"The year {n} in '{text}' is neither a plausible BE nor CE year",
-    )
+    raise ThaiDateError(Message(
+        "The year %(year)s in '%(text)s' is neither a plausible BE nor CE year", year=n, text=text))
 
 
 def _era(match: re.Match[str]) -> str | None:
@@ -294,44 +282,41 @@ def _era(match: re.Match[str]) -> str | None:
 
 
 def parse_year(text: str | int) -> int:
-    """A BE year from "2568", "๒๕๖๘", "พ.ศ. 2568", "ปีงบประมาณ 2568" or "68".
+    """A BE year from "2568", in Thai digits, after the era or the word for a
+    (fiscal) year, or "68" (the examples of thai_calendar.yaml).
 
-    A CE year is refused rather than converted: in a field that asks for พ.ศ.
-    it is more likely a slip than a choice, and the message gives the BE year."""
+    A CE year is refused rather than converted: in a field that asks for a BE
+    year it is more likely a slip than a choice, and the message gives the BE year."""
     if isinstance(text, bool):
         raise TypeError("expected a str or int, not bool")
     original = str(text)
     match = _YEAR_RE.match(_clean(original))
     if not match:
-        raise _unreadable("ปี พ.ศ.", "Buddhist Era year", original, "2568, พ.ศ. 2568, 68")
+        raise _unreadable("year", original)
     digits = match.group("year")
     n = int(digits)
     if len(digits) == 2:
         if _era(match) == "ce":
-            raise _unreadable("ปี พ.ศ.", "Buddhist Era year", original, "2568, พ.ศ. 2568, 68")
+            raise _unreadable("year", original)
         return 2500 + n
     if _era(match) == "ce" or _FIRST_CE_YEAR <= n < _FIRST_BE_YEAR:
-        raise ThaiDateError(
-            f"“{original}” ดูเหมือนเป็นปี ค.ศ. {n} ซึ่งตรงกับ พ.ศ. {be_year(n)} กรุณาใช้ปี พ.ศ.",
-            f"'{original}' looks like the CE (ค.ศ.) year {n}; "
-            f"please give the Buddhist Era (พ.ศ.) year, {be_year(n)}",
-        )
+        raise ThaiDateError(Message(
+            "'%(text)s' looks like the CE (%(ce)s) year %(year)s; please give the Buddhist Era (%(be)s) year, %(be_year)s",
+            text=original, year=n, be_year=be_year(n), ce=ERA["ce"], be=ERA["be"]))
     if n < _FIRST_BE_YEAR:
-        raise ThaiDateError(
-            f"“{original}” ไม่ใช่ปี พ.ศ.", f"'{original}' is not a Buddhist Era year"
-        )
+        raise ThaiDateError(Message("'%(text)s' is not a Buddhist Era year", text=original))
     return n
 
 
-def _month_number(name: str, text: str, what_th: str, what_en: str, examples: str) -> int:
+def _month_number(name: str, text: str, what: str) -> int:
     number = _MONTH_NAMES.get(_name_key(name))
     if number is None:
-        raise _unreadable(what_th, what_en, text, examples)
+        raise _unreadable(what, text)
     return number
 
 
-_MONTH_EXAMPLES = "ต.ค. 2568, ตุลาคม 2568, 10/2568, 2025-10"
-_DATE_EXAMPLES = "15 ต.ค. 2568, 15/10/2568, 2025-10-15"
+def _no_month(month: int, text: str) -> ThaiDateError:
+    return ThaiDateError(Message("There is no month %(month)s (in '%(text)s')", month=month, text=text))
 
 
 def parse_month(text: str) -> tuple[int, int]:
@@ -344,14 +329,12 @@ def parse_month(text: str) -> tuple[int, int]:
         year = _ce_year_from(match.group("year"), None, text)
         month = int(match.group("month"))
     elif match := _MONTH_NAMED_RE.match(cleaned):
-        month = _month_number(match.group("name"), text, "เดือน", "month", _MONTH_EXAMPLES)
+        month = _month_number(match.group("name"), text, "month")
         year = _ce_year_from(match.group("year"), _era(match), text)
     else:
-        raise _unreadable("เดือน", "month", text, _MONTH_EXAMPLES)
+        raise _unreadable("month", text)
     if not 1 <= month <= 12:
-        raise ThaiDateError(
-            f"ไม่มีเดือนที่ {month} (จาก “{text}”)", f"There is no month {month} (in '{text}')"
-        )
+        raise _no_month(month, text)
     return year, month
 
 
@@ -365,20 +348,17 @@ def parse_date(text: str) -> date:
         year = _ce_year_from(match.group("year"), None, text)
         month = int(match.group("month"))
     elif match := _DATE_NAMED_RE.match(cleaned):
-        month = _month_number(match.group("name"), text, "วันที่", "date", _DATE_EXAMPLES)
+        month = _month_number(match.group("name"), text, "date")
         year = _ce_year_from(match.group("year"), _era(match), text)
     else:
-        raise _unreadable("วันที่", "date", text, _DATE_EXAMPLES)
+        raise _unreadable("date", text)
     day = int(match.group("day"))
     if not 1 <= month <= 12:
-        raise ThaiDateError(
-            f"ไม่มีเดือนที่ {month} (จาก “{text}”)", f"There is no month {month} (in '{text}')"
-        )
+        raise _no_month(month, text)
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
-        raise ThaiDateError(
-            f"ไม่มีวันที่ {day} {MONTHS_TH[month - 1]} พ.ศ. {be_year(year)} (จาก “{text}”)",
-            f"{day} {MONTHS_EN[month - 1]} {year} does not exist (in '{text}')",
-        )
+        raise ThaiDateError(Message(
+            "%(day)s %(month)s %(year)s does not exist (in '%(text)s')", day=day, text=text,
+            month=lambda lang: _month_name(month, "long", lang), year=lambda lang: _written_year(year, lang)))
     return date(year, month, day)
 
 
@@ -387,6 +367,10 @@ def parse_date(text: str) -> date:
 
 def _is_english(lang: str) -> bool:
     return (lang or "").lower().startswith("en")
+
+
+def _written_year(ce_year: int, lang: str) -> int:
+    return ce_year if _is_english(lang) else be_year(ce_year)
 
 
 def _month_name(month: int, style: str, lang: str) -> str:
@@ -401,8 +385,13 @@ def _month_name(month: int, style: str, lang: str) -> str:
 
 
 def format_month(ce_year: int, month: int, style: str = "long", lang: str = "th") -> str:
-    name = _month_name(month, style, lang)
-    return f"{name} {ce_year if _is_english(lang) else be_year(ce_year)}"
+    return f"{_month_name(month, style, lang)} {_written_year(ce_year, lang)}"
+
+
+def format_period_month(ce_year: int, month: int, lang: str = "th") -> str:
+    """A month that names a period: Thai writes the word for month before it, English does not."""
+    word = _MONTH_WORD["en" if _is_english(lang) else "th"]
+    return f"{word}{format_month(ce_year, month, 'long', lang)}"
 
 
 def format_date(d: date, style: str = "long", lang: str = "th") -> str:
@@ -410,21 +399,17 @@ def format_date(d: date, style: str = "long", lang: str = "th") -> str:
 
 
 def format_fiscal_year(fiscal_year: int, lang: str = "th") -> str:
-    if not _is_english(lang):
-        _check_fiscal_year(fiscal_year)
-        return f"ปีงบประมาณ พ.ศ. {fiscal_year}"
     start, end = fiscal_year_start(fiscal_year), fiscal_year_end(fiscal_year)
-    return (
-        f"Fiscal year {fiscal_year} "
-        f"({format_month(start.year, start.month, 'short', lang)} – "
-        f"{format_month(end.year, end.month, 'short', lang)})"
-    )
+    return Message(
+        "Fiscal year %(year)s (%(start)s – %(end)s)", year=fiscal_year,
+        start=lambda lang: format_month(start.year, start.month, "short", lang),
+        end=lambda lang: format_month(end.year, end.month, "short", lang)).say("en" if _is_english(lang) else "th")
 
 
 def format_round(r: MonitoringRound, lang: str = "th") -> str:
+    lang = "en" if _is_english(lang) else "th"
     first = format_month(r.start.year, r.start.month, "short", lang)
     last = format_month(r.end.year, r.end.month, "short", lang)
     # A one-month round names its month once.
     span = first if first == last else f"{first} – {last}"
-    label = "Round" if _is_english(lang) else "รอบที่"
-    return f"{label} {r.number} ({span})"
+    return Message("Round %(number)s (%(span)s)", number=r.number, span=span).say(lang)

@@ -12,11 +12,14 @@ from typing import Any, Iterable
 
 import yaml
 
+from ckanext.oit.i18n_messages import N_, Message, UserError
+
+_MISSING = N_("%(where)s: '%(key)s' is missing")
 CADENCES = ("standing", "current-year", "previous-year", "monthly", "round")
 EVIDENCE_KINDS = ("document", "channel", "records")
 
 
-class FrameworkError(Exception):
+class FrameworkError(UserError):
     """An edition file that cannot be used; the message names file and entry."""
 
 
@@ -71,7 +74,7 @@ class Edition:
 
 def _text(where: str, value: Any, field: str) -> tuple[str, str]:
     if not isinstance(value, dict) or not value.get("th") or not value.get("en"):
-        raise FrameworkError(f"{where}: '{field}' needs both 'th' and 'en' text")
+        raise FrameworkError(Message("%(where)s: '%(key)s' needs both 'th' and 'en' text", where=where, key=field))
     return str(value["th"]), str(value["en"])
 
 
@@ -80,32 +83,32 @@ def _read_item(path: str, edition: str, index: int, raw: Any,
     code = raw.get("code") if isinstance(raw, dict) else None
     where = f"{path}: items[{index}]" + (f" ({code})" if code else "")
     if not isinstance(raw, dict):
-        raise FrameworkError(f"{where}: an item must be a mapping")
+        raise FrameworkError(Message("%(where)s: an item must be a mapping", where=where))
     for required in ("code", "key", "name", "dataset_type", "cadence", "evidence"):
         if not raw.get(required):
-            raise FrameworkError(f"{where}: '{required}' is missing")
+            raise FrameworkError(_MISSING, where=where, key=required)
     code = str(raw["code"])
     if not (code[:1] in "Oo" and code[1:].isdigit()):
-        raise FrameworkError(f"{where}: code '{code}' is not of the form O<number>")
+        raise FrameworkError(Message("%(where)s: code '%(code)s' is not of the form O<number>", where=where, code=code))
     name_th, name_en = _text(where, raw["name"], "name")
     category = raw.get("category")
     if category is not None:
         category = str(category)
         if category not in categories:
-            raise FrameworkError(f"{where}: category '{category}' is not among this edition's categories")
+            raise FrameworkError(Message("%(where)s: category '%(category)s' is not among this edition's categories",
+                                         where=where, category=category))
     if raw["cadence"] not in CADENCES:
-        raise FrameworkError(
-            f"{where}: unknown cadence '{raw['cadence']}' (known: {', '.join(CADENCES)})")
+        raise FrameworkError(Message("%(where)s: unknown cadence '%(cadence)s' (known: %(known)s)",
+                                     where=where, cadence=raw["cadence"], known=", ".join(CADENCES)))
     if raw["evidence"] not in EVIDENCE_KINDS:
-        raise FrameworkError(
-            f"{where}: unknown evidence kind '{raw['evidence']}' (known: {', '.join(EVIDENCE_KINDS)})")
+        raise FrameworkError(Message("%(where)s: unknown evidence kind '%(evidence)s' (known: %(known)s)",
+                                     where=where, evidence=raw["evidence"], known=", ".join(EVIDENCE_KINDS)))
     if dataset_types is not None and raw["dataset_type"] not in dataset_types:
-        raise FrameworkError(
-            f"{where}: dataset type '{raw['dataset_type']}' has no dataset schema "
-            f"(schemas: {', '.join(sorted(dataset_types))})")
+        raise FrameworkError(Message("%(where)s: dataset type '%(type)s' has no dataset schema (schemas: %(known)s)",
+                                     where=where, type=raw["dataset_type"], known=", ".join(sorted(dataset_types))))
     table = raw.get("table")
     if (raw["evidence"] == "records") != bool(table):
-        raise FrameworkError(f"{where}: 'table' must be given exactly for evidence 'records'")
+        raise FrameworkError(Message("%(where)s: 'table' must be given exactly for evidence 'records'", where=where))
     note_th = note_en = None
     if raw.get("note"):
         note_th, note_en = _text(where, raw["note"], "note")
@@ -122,27 +125,28 @@ def read_edition(path: Path, dataset_types: Iterable[str] | None = None) -> Edit
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as error:
-        raise FrameworkError(f"{shown}: cannot be read: {error}") from error
+        raise FrameworkError(Message("%(where)s: cannot be read: %(error)s", where=shown, error=str(error))) from error
     if not isinstance(raw, dict):
-        raise FrameworkError(f"{shown}: an edition file must be a mapping")
+        raise FrameworkError(Message("%(where)s: an edition file must be a mapping", where=shown))
     for required in ("edition", "title", "fiscal_years", "categories", "items"):
         if not raw.get(required):
-            raise FrameworkError(f"{shown}: '{required}' is missing")
+            raise FrameworkError(_MISSING, where=shown, key=required)
     edition = str(raw["edition"])
     title_th, title_en = _text(shown, raw["title"], "title")
     try:
         fiscal_years = tuple(int(y) for y in raw["fiscal_years"])
     except (TypeError, ValueError) as error:
-        raise FrameworkError(f"{shown}: 'fiscal_years' must be a list of พ.ศ. years") from error
+        raise FrameworkError(Message("%(where)s: 'fiscal_years' must be a list of Buddhist Era years",
+                                     where=shown)) from error
 
     categories: dict[str, Category] = {}
     for index, cat in enumerate(raw["categories"]):
         where = f"{shown}: categories[{index}]"
         if not isinstance(cat, dict) or not cat.get("code"):
-            raise FrameworkError(f"{where}: 'code' is missing")
+            raise FrameworkError(_MISSING, where=where, key="code")
         code = str(cat["code"])
         if code in categories:
-            raise FrameworkError(f"{where}: category code '{code}' is used twice")
+            raise FrameworkError(Message("%(where)s: category code '%(code)s' is used twice", where=where, code=code))
         categories[code] = Category(code, *_text(where, cat.get("name"), "name"))
 
     types = set(dataset_types) if dataset_types is not None else None
@@ -153,9 +157,9 @@ def read_edition(path: Path, dataset_types: Iterable[str] | None = None) -> Edit
         item = _read_item(shown, edition, index, raw_item, categories, types)
         for seen, value, label in ((seen_codes, item.code, "code"), (seen_keys, item.key, "key")):
             if value in seen:
-                raise FrameworkError(
-                    f"{shown}: items[{index}] ({item.code}): {label} '{value}' "
-                    f"is already used by items[{seen[value]}]")
+                raise FrameworkError(Message(
+                    "%(where)s: %(key)s '%(value)s' is already used by items[%(index)s]",
+                    where=f"{shown}: items[{index}] ({item.code})", key=label, value=value, index=seen[value]))
             seen[value] = index
         items.append(item)
 
@@ -170,14 +174,14 @@ def read_editions(folder: Path, dataset_types: Iterable[str] | None = None) -> d
     """Every ``*.yaml`` edition in ``folder``, by edition name."""
     files = sorted(folder.glob("*.yaml"))
     if not files:
-        raise FrameworkError(f"{folder}: no edition files (*.yaml)")
+        raise FrameworkError(Message("%(where)s: no edition files (*.yaml)", where=str(folder)))
     types = list(dataset_types) if dataset_types is not None else None
     editions: dict[str, Edition] = {}
     for path in files:
         edition = read_edition(path, types)
         if edition.edition in editions:
-            raise FrameworkError(
-                f"{path}: edition '{edition.edition}' is also defined in {editions[edition.edition].path}")
+            raise FrameworkError(Message("%(where)s: edition '%(edition)s' is also defined in %(other)s", where=str(path),
+                                         edition=edition.edition, other=editions[edition.edition].path))
         editions[edition.edition] = edition
     _check_keys_across_editions(editions)
     return editions
@@ -190,6 +194,7 @@ def _check_keys_across_editions(editions: dict[str, Edition]) -> None:
         for item in edition.items:
             earlier = first.setdefault(item.key, item)
             if earlier.dataset_type != item.dataset_type:
-                raise FrameworkError(
-                    f"{edition.path}: {item.code}: key '{item.key}' has dataset type "
-                    f"'{item.dataset_type}', but '{earlier.dataset_type}' in edition {earlier.edition}")
+                raise FrameworkError(Message(
+                    "%(where)s: key '%(key)s' has dataset type '%(type)s', but '%(other)s' in edition %(edition)s",
+                    where=f"{edition.path}: {item.code}", key=item.key, type=item.dataset_type,
+                    other=earlier.dataset_type, edition=earlier.edition))

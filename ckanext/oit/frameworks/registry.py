@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from ckanext.oit.frameworks.loader import Edition, FrameworkError, Item, read_editions
+from ckanext.oit.i18n_messages import Message
 
 PACKAGE_FRAMEWORKS = Path(__file__).resolve().parents[1] / "schemas" / "frameworks"
 
@@ -22,8 +23,8 @@ def parse_fiscal_year_map(value: str) -> dict[int, str]:
     for pair in (value or "").split():
         year, _, edition = pair.partition(":")
         if not year.isdigit() or not edition:
-            raise FrameworkError(
-                f"ckanext.oit.edition_by_fiscal_year: '{pair}' is not of the form <fiscal year>:<edition>")
+            raise FrameworkError(Message(
+                "ckanext.oit.edition_by_fiscal_year: '%(pair)s' is not of the form <fiscal year>:<edition>", pair=pair))
         mapping[int(year)] = edition
     return mapping
 
@@ -36,9 +37,9 @@ def configure(folder: str | Path | None, fiscal_year_map: str,
     overrides = parse_fiscal_year_map(fiscal_year_map)
     for year, name in overrides.items():
         if name not in editions:
-            raise FrameworkError(
-                f"ckanext.oit.edition_by_fiscal_year: {year}:{name} names an unknown edition "
-                f"(known: {', '.join(sorted(editions))})")
+            raise FrameworkError(Message(
+                "ckanext.oit.edition_by_fiscal_year: %(year)s:%(name)s names an unknown edition (known: %(known)s)",
+                year=year, name=name, known=", ".join(sorted(editions))))
     _editions, _overrides = editions, overrides
     return editions
 
@@ -46,7 +47,7 @@ def configure(folder: str | Path | None, fiscal_year_map: str,
 def editions() -> list[Edition]:
     """Oldest first."""
     if not _editions:
-        raise FrameworkError("the OIT frameworks are not loaded (is the oit plugin enabled?)")
+        raise FrameworkError(Message("the OIT frameworks are not loaded (is the oit plugin enabled?)"))
     return sorted(_editions.values(), key=lambda e: (min(e.fiscal_years), e.edition))
 
 

@@ -10,6 +10,7 @@ from ckan import model
 
 from ckanext.oit import audit
 from ckanext.oit import frameworks
+from ckanext.oit.i18n_messages import Message
 from ckanext.oit.portal import previews
 from ckanext.oit.records import reading, tables, validation
 from ckanext.oit.records.model import FAILED, INVALID, LOADED, QUEUED, RecordsLoad
@@ -61,9 +62,8 @@ def queue(resource_id: str) -> None:
     except Exception:
         # never left "queued" with no job behind it
         state = _state(model.Resource.get(resource_id))
-        state.set(FAILED, rows=state.row_count, problems=[_problem(
-            "ส่งไฟล์เข้าคิวประมวลผลไม่ได้ แจ้งผู้ดูแลระบบ แล้วอัปโหลดใหม่",
-            "The file could not be queued for processing; tell the site administrator, then upload it again")])
+        state.set(FAILED, rows=state.row_count, problems=[_problem(Message(
+            "The file could not be queued for processing; tell the site administrator, then upload it again"))])
         model.Session.commit()
         raise
 
@@ -73,8 +73,8 @@ def _workflow_context() -> dict[str, Any]:
     return {"user": site_user["name"], "ignore_auth": True, "oit_workflow": True}
 
 
-def _problem(th: str, en: str) -> dict[str, Any]:
-    return validation.Problem(None, None, None, th, en).as_dict()
+def _problem(message: Message) -> dict[str, Any]:
+    return validation.Problem(None, None, None, message).as_dict()
 
 
 def _drop_rows(resource_id: str) -> None:
@@ -135,12 +135,11 @@ def load(resource_id: str) -> dict[str, Any]:
         state = _state(resource)
         schema = tables.get(state.table_name or "")
         if schema is None:
-            return _refuse(resource_id, FAILED, [_problem(
-                "รายการของชุดข้อมูลนี้ไม่มีตารางข้อมูลกำหนดไว้", "This dataset's item has no table schema")])
+            return _refuse(resource_id, FAILED, [_problem(Message("This dataset's item has no table schema"))])
         try:
             raw = _read(resource)
         except reading.ReadError as error:
-            return _refuse(resource_id, INVALID, [_problem(error.th, error.en)])
+            return _refuse(resource_id, INVALID, [_problem(error.message)])
         rows, problems = validation.check(raw, schema)
         if problems:
             return _refuse(resource_id, INVALID, [p.as_dict() for p in problems], raw.encoding)
@@ -155,10 +154,9 @@ def load(resource_id: str) -> dict[str, Any]:
             except Exception:
                 log.exception("could not drop the partial rows of resource %s", resource_id)
         reason = validation.visible(f"{type(error).__name__}: {error}".splitlines()[0])[:300]
-        return _refuse(resource_id, FAILED, [_problem(
-            f"ประมวลผลไม่สำเร็จ ({reason}) อัปโหลดใหม่อีกครั้ง หากยังไม่สำเร็จ แจ้งผู้ดูแลระบบ",
-            f"The file could not be processed ({reason}); upload it again, and if it fails again "
-            "tell the site administrator")])
+        return _refuse(resource_id, FAILED, [_problem(Message(
+            "The file could not be processed (%(reason)s); upload it again, and if it fails again "
+            "tell the site administrator", reason=reason))])
     loaded = model.Resource.get(resource_id)
     state = _state(loaded)
     state.set(LOADED, rows=count, encoding=raw.encoding)

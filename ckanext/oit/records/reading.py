@@ -14,10 +14,12 @@ import io
 import posixpath
 import zipfile
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from xml.parsers import expat
 
 from charset_normalizer import from_bytes
+
+from ckanext.oit.i18n_messages import N_, Message, UserError
 
 XLSX_MAGIC = b"PK\x03\x04"
 OPTION = "ckanext.oit.records."
@@ -32,10 +34,11 @@ class RawTable:
     notes: list[str] = field(default_factory=list)
 
 
-class ReadError(ValueError):
-    def __init__(self, th: str, en: str):
-        super().__init__(f"{th} / {en}")
-        self.th, self.en = th, en
+class ReadError(UserError):
+    """A file that cannot be read; `.th` and `.en` say why in either language."""
+
+
+_EXCEL = N_("Cannot read the Excel file: %(error)s")
 
 
 @dataclass(frozen=True)
@@ -58,36 +61,46 @@ class Limits:
                    cells=option("max_cells", cls.cells), unzipped_mb=option("max_unzipped_mb", cls.unzipped_mb))
 
 
-_WHAT = {"rows": ("max_rows", "แถว", "rows"), "columns": ("max_columns", "คอลัมน์", "columns"),
-         "cells": ("max_cells", "ช่อง (เซลล์)", "cells"),
-         "unzipped_mb": ("max_unzipped_mb", "MB เมื่อคลายการบีบอัด", "MB once decompressed")}
+_WHAT = {"rows": ("max_rows", N_("rows")), "columns": ("max_columns", N_("columns")),
+         "cells": ("max_cells", N_("cells")), "unzipped_mb": ("max_unzipped_mb", N_("MB once decompressed"))}
 # XML elements openpyxl keeps at once: a sheet (4 per cell: c, is, t, row), one row (50 per
 # column), a part it reads whole as a tree (styles, workbook: one per 5 cells)
 ELEMENTS_PER_CELL, ELEMENTS_PER_COLUMN, CELLS_PER_TREE_ELEMENT = 4, 50, 5
 
 
-class LimitError(ReadError):
-    """A file past one of the limits: names the option and its value. ``elements``:
-    the file is past a number of XML elements derived from that option."""
+def sheet_at(sheet: str) -> Message:
+    """Where in the file a problem is: a sheet (the prefix of a ReadError)."""
+    return Message("Sheet '%(sheet)s'", sheet=sheet)
 
-    def __init__(self, kind: str, limits: Limits, where_th: str = "", where_en: str = "",
-                 elements: int | None = None):
-        name, th_unit, en_unit = _WHAT[kind]
+
+def row_at(row: int) -> Message:
+    return Message("Row %(row)s", row=row)
+
+
+def _prefix(where: tuple[Message, ...]) -> Callable[[str], str]:
+    """``Sheet 'x': Row 2: `` in the language asked for."""
+    return lambda lang: "".join(f"{part.say(lang)}: " for part in where)
+
+
+class LimitError(ReadError):
+    """A file past one of the limits: names the option and its value. ``where``: the
+    sheet, row or declared size it is in. ``elements``: the file is past a number of
+    XML elements derived from that option."""
+
+    def __init__(self, kind: str, limits: Limits, *where: Message, elements: int | None = None):
+        name, unit = _WHAT[kind]
         self.option, self.limit = OPTION + name, getattr(limits, kind)
-        count, th_unit, en_unit = ((elements, "องค์ประกอบ XML", "XML elements") if elements
-                                   else (self.limit, th_unit, en_unit))
+        count, unit = (elements, N_("XML elements")) if elements else (self.limit, unit)
         if elements:
-            advice = ("เปิดแล้วบันทึกใหม่ด้วย Excel หรือ LibreOffice",
-                      "open it and save it again in Excel or LibreOffice")
+            advice = N_("open it and save it again in Excel or LibreOffice")
         elif kind == "unzipped_mb":
-            advice = ("แบ่งเป็นหลายไฟล์", "split it into several files")
+            advice = N_("split it into several files")
         else:
-            advice = ("แบ่งเป็นหลายไฟล์ หรือลบแถวและคอลัมน์ว่างท้ายแผ่นงาน",
-                      "split it into several files, or delete the empty rows and columns at the end of the sheet")
-        super().__init__(
-            f"{where_th}ไฟล์เกินขีดจำกัด: มากกว่า {count:,} {th_unit} ({self.option} = {self.limit}) {advice[0]}",
-            f"{where_en}The file is over a limit: more than {count:,} {en_unit} "
-            f"({self.option} = {self.limit}); {advice[1]}")
+            advice = N_("split it into several files, or delete the empty rows and columns at the end of the sheet")
+        super().__init__(Message(
+            "%(where)sThe file is over a limit: more than %(count)s %(unit)s (%(option)s = %(limit)s); %(advice)s",
+            where=_prefix(where), count=f"{count:,}", unit=Message(unit), option=self.option, limit=self.limit,
+            advice=Message(advice)))
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -104,8 +117,7 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         return data.decode(encoding), encoding
     except UnicodeDecodeError as error:
-        raise ReadError("อ่านไฟล์ไม่ได้: ไม่ใช่ UTF-8 หรือ TIS-620/Windows-874",
-                        "Cannot read the file: it is neither UTF-8 nor TIS-620/Windows-874") from error
+        raise ReadError(Message("Cannot read the file: it is neither UTF-8 nor TIS-620/Windows-874")) from error
 
 
 def _blank(row: Iterable[Any]) -> bool:
@@ -115,7 +127,7 @@ def _blank(row: Iterable[Any]) -> bool:
 def _table(rows: list[tuple[int, list[Any]]], encoding: str | None) -> RawTable:
     """The first row is the header; blank rows were left out by the reader."""
     if not rows:
-        raise ReadError("ไฟล์ว่าง ไม่มีหัวตาราง", "The file is empty: no header row")
+        raise ReadError(Message("The file is empty: no header row"))
     (_, headers), data = rows[0], rows[1:]
     return RawTable(headers=list(headers), rows=[r for _, r in data], row_numbers=[n for n, _ in data],
                     encoding=encoding)
@@ -135,15 +147,15 @@ def read_csv(data: bytes, limits: Limits | None = None) -> RawTable:
             if number > limits.rows:
                 raise LimitError("rows", limits)
             if len(row) > limits.columns:
-                raise LimitError("columns", limits, f"แถว {number}: ", f"Row {number}: ")
+                raise LimitError("columns", limits, row_at(number))
             cells += len(row)
             if cells > limits.cells:
                 raise LimitError("cells", limits)
             if not _blank(row):
                 rows.append((number, row))
     except csv.Error as error:
-        raise ReadError(f"อ่านไฟล์ CSV ไม่ได้ที่แถว {number + 1}: {error}",
-                        f"Cannot read the CSV file at row {number + 1}: {error}") from error
+        raise ReadError(Message("Cannot read the CSV file at row %(row)s: %(error)s",
+                                row=number + 1, error=str(error))) from error
     return _table(rows, encoding)
 
 
@@ -189,7 +201,7 @@ class _PartScan:
     raises LimitError as soon as a limit is passed. Handlers are per kind of
     part and kept short: a sheet of 200,000 rows has millions of elements."""
 
-    def __init__(self, parser: Any, limits: Limits, where: tuple[str, str]):
+    def __init__(self, parser: Any, limits: Limits, where: tuple[Message, ...]):
         self.parser, self.limits, self.where = parser, limits, where
         self.row = self.column = self.width = self.in_row = 0
         self.cells = self.area = self.elements = 0
@@ -220,8 +232,7 @@ class _PartScan:
         if self.in_row:  # openpyxl holds a row's elements until the row ends
             self.in_row += 1
             if self.in_row > self.row_elements:
-                raise LimitError("columns", self.limits, f"{self.where[0]}แถว {self.row}: ",
-                                 f"{self.where[1]}Row {self.row}: ", elements=self.row_elements)
+                raise LimitError("columns", self.limits, *self.where, row_at(self.row), elements=self.row_elements)
         if local == "c":
             reference = attrs.get("r")
             column = _column(reference) if reference else None
@@ -265,8 +276,7 @@ class _PartScan:
         last = ref.split(":")[-1]
         digits = last.lstrip("$ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz").lstrip("$")
         column = _column(last)
-        th, en = self.where
-        where = (f"{th}แผ่นงานระบุขนาด {ref}: ", f"{en}the sheet declares the size {ref}: ")
+        where = (*self.where, Message("the sheet declares the size %(ref)s", ref=ref))
         if digits.isdigit() and int(digits) > self.limits.rows:
             raise LimitError("rows", self.limits, *where)
         if column is not None and column > self.limits.columns:
@@ -274,8 +284,7 @@ class _PartScan:
 
 
 def _no_dtd(*_: Any) -> None:
-    raise ReadError("ไฟล์ Excel มีการประกาศ DTD ซึ่งไฟล์ Excel ปกติไม่มี",
-                    "The Excel file declares a DTD, which Excel files never do")
+    raise ReadError(Message("The Excel file declares a DTD, which Excel files never do"))
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
@@ -309,7 +318,7 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as error:
-        raise ReadError("อ่านไฟล์ Excel ไม่ได้", f"Cannot read the Excel file: {error}") from error
+        raise ReadError(_EXCEL, error=str(error)) from error
     if sum(p.file_size for p in parts) > budget:
         raise LimitError("unzipped_mb", limits)
     # the workbook and its relationships first: once scanned, they name the sheets
@@ -330,7 +339,7 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> None:
                 parser = expat.ParserCreate()
                 parser.StartDoctypeDeclHandler = _no_dtd
                 parser.EntityDeclHandler = _no_dtd
-                _PartScan(parser, limits, (f"แผ่นงาน '{sheet}': ", f"Sheet '{sheet}': ") if sheet else ("", ""))
+                _PartScan(parser, limits, (sheet_at(sheet),) if sheet else ())
                 while chunk:
                     unzipped += len(chunk)
                     if unzipped > budget:  # the directory lied about the sizes
@@ -342,8 +351,8 @@ def inspect_xlsx(data: bytes, limits: Limits | None = None) -> None:
             raise
         except (zipfile.BadZipFile, expat.ExpatError, ValueError, OSError, EOFError, NotImplementedError,
                 RuntimeError) as error:
-            raise ReadError("อ่านไฟล์ Excel ไม่ได้",
-                            f"Cannot read the Excel file ({part.filename}): {error}") from error
+            raise ReadError(Message("Cannot read the Excel file (%(part)s): %(error)s",
+                                    part=part.filename, error=str(error))) from error
 
 
 def read_xlsx(data: bytes, sheet: str | None = None, limits: Limits | None = None) -> RawTable:
@@ -353,14 +362,14 @@ def read_xlsx(data: bytes, sheet: str | None = None, limits: Limits | None = Non
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ReadError("อ่านไฟล์ Excel ไม่ได้", f"Cannot read the Excel file: {error}") from error
+        raise ReadError(_EXCEL, error=str(error)) from error
     try:
         if sheet and sheet not in book.sheetnames:
-            raise ReadError(f"ไม่พบแผ่นงาน '{sheet}' (มี: {', '.join(book.sheetnames)})",
-                            f"No sheet '{sheet}' (there are: {', '.join(book.sheetnames)})")
+            raise ReadError(Message("No sheet '%(sheet)s' (there are: %(sheets)s)",
+                                    sheet=sheet, sheets=", ".join(book.sheetnames)))
         worksheet = book[sheet] if sheet else book.worksheets[0]
         if not hasattr(worksheet, "reset_dimensions"):
-            raise ReadError(f"'{worksheet.title}' ไม่ใช่แผ่นงานที่มีตาราง", f"'{worksheet.title}' is not a worksheet")
+            raise ReadError(Message("'%(sheet)s' is not a worksheet", sheet=worksheet.title))
         # the declared size is not trusted: each row is read as long as its cells go
         worksheet.reset_dimensions()
         rows = []
@@ -370,7 +379,7 @@ def read_xlsx(data: bytes, sheet: str | None = None, limits: Limits | None = Non
     except ReadError:
         raise
     except Exception as error:
-        raise ReadError("อ่านไฟล์ Excel ไม่ได้", f"Cannot read the Excel file: {error}") from error
+        raise ReadError(_EXCEL, error=str(error)) from error
     finally:
         book.close()
     return _table(rows, None)

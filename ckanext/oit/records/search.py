@@ -16,6 +16,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import frameworks
+from ckanext.oit.i18n_messages import both
 from ckanext.oit.records import tables
 from ckanext.oit.records.model import LOADED, RecordsLoad
 
@@ -54,12 +55,11 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
            limit: int = 100, offset: int = 0) -> dict[str, Any]:
     schema = tables.get(table)
     if schema is None:
-        raise tk.ObjectNotFound(f"ไม่มีตาราง {table} / No table schema {table}")
+        raise tk.ObjectNotFound(both("No table schema %(table)s", table=table))
     columns = [f["name"] for f in schema["fields"]]
     unknown = set(filters or {}) - set(columns)
     if unknown:
-        raise tk.ValidationError({"filters": [
-            f"ไม่มีคอลัมน์ {', '.join(sorted(unknown))} / Unknown columns: {', '.join(sorted(unknown))}"]})
+        raise tk.ValidationError({"filters": [both("Unknown columns: %(columns)s", columns=", ".join(sorted(unknown)))]})
     found = {d["id"]: d for d in datasets(context, org_id, table, fiscal_year, period)}
     # a table whose replacement file failed keeps (and serves) the rows of its last valid file
     loads = (model.Session.query(RecordsLoad)

@@ -4,12 +4,16 @@ Every problem names its row (as in the file), column and value, in Thai and Engl
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import yaml
+
 from ckanext.oit import spreadsheet_cells, thai_calendar
+from ckanext.oit.i18n_messages import N_, Message, UserError
 from ckanext.oit.records.reading import RawTable
 from ckanext.oit.records.tables import header_index, header_key
 
@@ -19,19 +23,25 @@ class Problem:
     row: int | None
     column: str | None
     value: Any
-    th: str
-    en: str
+    message: Message
+
+    @property
+    def th(self) -> str:
+        return self.message.say("th")
+
+    @property
+    def en(self) -> str:
+        return self.message.say("en")
 
     def as_dict(self) -> dict[str, Any]:
+        # kept in both languages: the state is read later, by a page in either
         return {"row": self.row, "column": self.column,
                 "value": None if self.value is None else visible(str(self.value)),
-                "message": f"{self.th} / {self.en}", "message_th": self.th, "message_en": self.en}
+                "message": self.message.both(), "message_th": self.th, "message_en": self.en}
 
 
-class CellError(ValueError):
-    def __init__(self, th: str, en: str):
-        super().__init__(en)
-        self.th, self.en = th, en
+class CellError(UserError):
+    """A cell whose value cannot be read as its column's type."""
 
 
 # C0 control characters other than tab, LF and CR: PostgreSQL refuses NUL in text,
@@ -48,14 +58,22 @@ def _controls(value: str) -> None:
     found = CONTROL.search(value)
     if found:
         code, at = f"U+{ord(found.group()):04X}", found.start() + 1
-        raise CellError(f"มีอักขระควบคุม {code} (ตัวที่ {at}) ซึ่งเก็บไม่ได้ ลบอักขระนี้แล้วอัปโหลดใหม่",
-                        f"Contains the control character {code} (character {at}), which cannot be stored; "
-                        "remove it and upload again")
+        raise CellError(Message(
+            "Contains the control character %(code)s (character %(at)s), which cannot be stored; "
+            "remove it and upload again", code=code, at=at))
 
 
-_MONEY_NOISE = re.compile(r"[,\s\u00a0฿]|บาท|THB", re.IGNORECASE)
-_TRUE = {"true", "yes", "y", "1", "ใช่", "มี", "จริง"}
-_FALSE = {"false", "no", "n", "0", "ไม่ใช่", "ไม่มี", "เท็จ"}
+def _load_words() -> dict[str, list[str]]:
+    with open(os.path.join(os.path.dirname(__file__), "cell_words.yaml"), encoding="utf-8") as data:
+        return yaml.safe_load(data)
+
+
+# The currency marks and yes/no answers people type are data (cell_words.yaml)
+_WORDS = _load_words()
+_MONEY_NOISE = re.compile(r"[,\s\u00a0]|" + "|".join(re.escape(w) for w in _WORDS["currency"]), re.IGNORECASE)
+_TRUE = {str(w).lower() for w in _WORDS["true"]}
+_FALSE = {str(w).lower() for w in _WORDS["false"]}
+_NOT_A_NUMBER = N_("'%(value)s' is not a number")
 
 
 def _number(value: Any) -> Decimal:
@@ -66,21 +84,20 @@ def _number(value: Any) -> Decimal:
     try:
         number = Decimal(text.strip("()"))
     except InvalidOperation:
-        raise CellError(f"'{value}' ไม่ใช่ตัวเลข", f"'{value}' is not a number")
+        raise CellError(_NOT_A_NUMBER, value=value)
     if not number.is_finite():  # "NaN", "Infinity" are words, not amounts
-        raise CellError(f"'{value}' ไม่ใช่ตัวเลข", f"'{value}' is not a number")
+        raise CellError(_NOT_A_NUMBER, value=value)
     if number and abs(number.adjusted()) > 300:  # 1e999999 would fail in PostgreSQL, after the old rows went
-        raise CellError(f"'{value}' ใหญ่หรือเล็กเกินกว่าที่เก็บได้",
-                        f"'{value}' is too large or too small to be stored")
+        raise CellError(Message("'%(value)s' is too large or too small to be stored", value=value))
     return -number if negative else number
 
 
 def _integer(value: Any) -> int:
     number = _number(value)
     if number != number.to_integral_value():
-        raise CellError(f"'{value}' ไม่ใช่จำนวนเต็ม", f"'{value}' is not a whole number")
+        raise CellError(Message("'%(value)s' is not a whole number", value=value))
     if abs(number) >= 2 ** 63:  # the DataStore column is int8: checked here, not after the old rows went
-        raise CellError(f"'{value}' ใหญ่เกินกว่าที่เก็บได้", f"'{value}' is too large to be stored")
+        raise CellError(Message("'%(value)s' is too large to be stored", value=value))
     return int(number)
 
 
@@ -92,7 +109,7 @@ def _date(value: Any) -> datetime.date:
     try:
         return thai_calendar.parse_date(str(value))
     except thai_calendar.ThaiDateError as error:
-        raise CellError(error.th, error.en) from error
+        raise CellError(error.message) from error
 
 
 def _boolean(value: Any) -> bool:
@@ -103,7 +120,7 @@ def _boolean(value: Any) -> bool:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"'{value}' ไม่ใช่ ใช่/ไม่ใช่", f"'{value}' is not yes/no")
+    raise CellError(Message("'%(value)s' is not yes/no", value=value))
 
 
 def _string(value: Any, field: dict[str, Any]) -> str:
@@ -152,14 +169,15 @@ def check(raw: RawTable, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], 
         if name is None:
             continue  # a column the schema does not know is left out
         if name in columns:
-            problems.append(Problem(1, str(header), header, f"คอลัมน์ '{_title(fields[name])}' ซ้ำกัน",
-                                    f"Column '{_title(fields[name])}' appears twice"))
+            problems.append(Problem(1, str(header), header, Message(
+                "Column '%(column)s' appears twice", column=_title(fields[name]))))
         columns.setdefault(name, position)
     for name, field in fields.items():
         if name not in columns and (field.get("constraints") or {}).get("required"):
-            problems.append(Problem(None, _title(field), None,
-                                    f"ไม่พบคอลัมน์ '{_title(field)}' ({name})",
-                                    f"Column '{(field.get('oit') or {}).get('title_en', name)}' ({name}) is missing"))
+            title_en = (field.get("oit") or {}).get("title_en", name)
+            problems.append(Problem(None, _title(field), None, Message(
+                "Column '%(column)s' (%(name)s) is missing", name=name,
+                column=lambda lang, field=field, title_en=title_en: title_en if lang == "en" else _title(field))))
     missing_values = set(schema.get("missingValues", [""]))
     rows: list[dict[str, Any]] = []
     failed: set[tuple[int, str]] = set()
@@ -172,7 +190,7 @@ def check(raw: RawTable, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], 
             except CellError as error:
                 row[name] = None
                 failed.add((number, name))
-                problems.append(Problem(number, _title(field), value, error.th, error.en))
+                problems.append(Problem(number, _title(field), value, error.message))
         rows.append(row)
     absent = {name for name in fields if name not in columns}
     problems.extend(p for p in _frictionless_problems(rows, raw.row_numbers, schema, failed)
@@ -201,8 +219,7 @@ def _frictionless_problems(rows, row_numbers, schema, failed) -> list[Problem]:
             continue
         if kind == "primary-key" and any((source_row, k) in failed for k in keys):
             continue  # the key cell's own problem says it; an empty key is no duplicate
-        th, en = _describe(kind, note, cell)
-        found.append(Problem(source_row, titles.get(field_name, field_name), cell, th, en))
+        found.append(Problem(source_row, titles.get(field_name, field_name), cell, _describe(kind, note, cell)))
     return found
 
 
@@ -214,16 +231,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _describe(kind: str, note: str, cell: Any) -> tuple[str, str]:
+def _describe(kind: str, note: str, cell: Any) -> Message:
     note = note or ""
     if "required" in note or kind == "missing-cell":
-        return "ต้องมีค่า", "A value is required"
+        return Message("A value is required")
     if "minimum" in note:
-        return f"ค่า {cell} น้อยกว่าที่รับได้ ({note})", f"{cell} is below the minimum ({note})"
+        return Message("%(value)s is below the minimum (%(note)s)", value=cell, note=note)
     if "enum" in note:
-        return f"'{cell}' ไม่อยู่ในรายการที่กำหนด", f"'{cell}' is not one of the allowed values ({note})"
+        return Message("'%(value)s' is not one of the allowed values (%(note)s)", value=cell, note=note)
     if "pattern" in note:
-        return f"'{cell}' รูปแบบไม่ถูกต้อง", f"'{cell}' does not have the required form ({note})"
+        return Message("'%(value)s' does not have the required form (%(note)s)", value=cell, note=note)
     if kind in ("primary-key", "unique-error"):
-        return "ค่าซ้ำกับแถวอื่น", f"Duplicate of another row ({note})"
-    return f"ค่า '{cell}' ไม่ถูกต้อง ({kind})", f"Invalid value '{cell}' ({kind}: {note})"
+        return Message("Duplicate of another row (%(note)s)", note=note)
+    return Message("Invalid value '%(value)s' (%(kind)s: %(note)s)", value=cell, kind=kind, note=note)

@@ -194,3 +194,24 @@ def test_thai_tags_are_kept_and_odd_characters_refused(editor, org):
         tag_string="ดี<script>"))
     message = " ".join(str(m) for m in errors.get("tags", errors.get("tag_string", [])))
     assert "คำสำคัญ" in message and "Tag" in message, errors
+
+
+def test_a_schema_without_a_common_field_stops_start_up_naming_type_and_fields():
+    from ckanext.oit import dataset_types
+    from ckanext.oit.frameworks import FrameworkError
+
+    fields = [{"field_name": name} for name in dataset_types.common_fields() if name != "fiscal_year"]
+    with pytest.raises(FrameworkError) as failure:
+        dataset_types.check({"oit-broken": {"dataset_fields": fields}, "dataset": {"dataset_fields": []}})
+    assert str(failure.value) == (
+        "แบบชุดข้อมูล oit-broken: ไม่มีช่องร่วม fiscal_year ของ schemas/presets.yaml / "
+        "Dataset schema oit-broken: the common fields fiscal_year of schemas/presets.yaml are missing")
+    with pytest.raises(FrameworkError, match="No OIT dataset schema is loaded"):
+        dataset_types.check({"dataset": {"dataset_fields": []}})
+
+
+def test_the_one_test_of_an_oit_type():
+    from ckanext.oit.dataset_types import is_oit_type
+
+    assert is_oit_type("oit-procurement") and is_oit_type("oit-")
+    assert not is_oit_type("dataset") and not is_oit_type(None) and not is_oit_type(" oit-hr")

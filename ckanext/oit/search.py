@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import disclosure, frameworks, helpers
+from ckanext.oit import dataset_types, disclosure, frameworks, helpers
 from ckanext.oit.i18n_messages import N_, Message
 
 # facet field → title (a msgid), in the order the search page shows them
@@ -58,7 +58,7 @@ def _field(pkg_dict: dict[str, Any], name: str) -> Any:
 def with_oit_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Add the O-code, category and edition that apply to the dataset's fiscal year."""
     key, fiscal_year = _field(pkg_dict, "item_key"), _field(pkg_dict, "fiscal_year")
-    if not key or not fiscal_year or not str(pkg_dict.get("type", "")).startswith("oit-"):
+    if not key or not fiscal_year or not dataset_types.is_oit_type(pkg_dict.get("type")):
         return pkg_dict
     try:
         item = disclosure.resolve_item(str(key), pkg_dict["type"], int(fiscal_year))

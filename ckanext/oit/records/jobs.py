@@ -9,7 +9,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit
-from ckanext.oit import frameworks
+from ckanext.oit import dataset_types, frameworks
 from ckanext.oit.i18n_messages import Message
 from ckanext.oit.portal import previews
 from ckanext.oit.records import reading, tables, validation
@@ -23,7 +23,7 @@ CHUNK = 5000
 def table_for(resource: model.Resource) -> str | None:
     """The table schema that applies to a resource's dataset, if its item has one."""
     package = resource.package
-    if package is None or not str(package.type).startswith("oit-"):
+    if package is None or not dataset_types.is_oit_type(package.type):
         return None
     key, fiscal_year = package.extras.get("item_key"), package.extras.get("fiscal_year")
     if not key or not fiscal_year:

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import frameworks
+from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.i18n_messages import both
 from ckanext.oit.records import tables
 from ckanext.oit.records.model import LOADED, RecordsLoad
@@ -37,14 +37,9 @@ def datasets(context: dict[str, Any], org_id: str, table: str, fiscal_year: int 
     keys = item_keys_of(table)
     if not keys:
         return []
-    fq = [f'owner_org:"{org_id}"', "item_key:(" + " OR ".join(f'"{k}"' for k in keys) + ")"]
-    if fiscal_year:
-        fq.append(f'fiscal_year:"{fiscal_year}"')
-    if period:
-        fq.append(f'period:"{period}"')
-    result = tk.get_action("package_search")(dict(context), {
-        "fq": " AND ".join(fq), "include_private": True, "rows": MAX_DATASETS,
-        "sort": "fiscal_year asc, period asc"})
+    result = disclosure_query.search(
+        context, organization=org_id, item_keys=keys, fiscal_years=[fiscal_year] if fiscal_year else [],
+        period=period, include_private=True, rows=MAX_DATASETS, sort="fiscal_year asc, period asc")
     # whole results, not an fl list: search hooks that read a dataset's type see a whole dataset
     return [{"id": r["id"], "name": r["name"], "fiscal_year": r.get("fiscal_year"),
              "period": r.get("period")} for r in result["results"]]

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.oit.i18n_messages import Message, N_
+
 # The items whose evidence is a working channel that this portal itself provides,
-# so the OIT page and the item's landing page can point at it.
+# so the OIT page and the item's landing page can point at it: (endpoint, msgid).
 PAGE_OF_ITEM = {
-    "qa-channel": ("oit_channels.questions", "ถาม-ตอบ (Q&A) บนพอร์ทัลนี้", "Q&A on this portal"),
-    "complaint-channel": ("oit_channels.complaint_new", "แจ้งเรื่องร้องเรียนบนพอร์ทัลนี้", "File a complaint on this portal"),
-    "participation": ("oit_channels.feedback", "แสดงความคิดเห็นบนพอร์ทัลนี้", "Give your opinion on this portal"),
+    "qa-channel": ("oit_channels.questions", N_("Q&A on this portal")),
+    "complaint-channel": ("oit_channels.complaint_new", N_("File a complaint on this portal")),
+    "participation": ("oit_channels.feedback", N_("Give your opinion on this portal")),
 }
 
 
@@ -17,5 +19,7 @@ def oit_channel_link(item_key: str, org: str) -> dict[str, str] | None:
     known = PAGE_OF_ITEM.get(item_key)
     if not known:
         return None
-    endpoint, label_th, label_en = known
-    return {"url": tk.url_for(endpoint, org=org), "label_th": label_th, "label_en": label_en}
+    endpoint, label = known
+    # label: the page's language; label_th and label_en for templates that pick one themselves
+    return {"url": tk.url_for(endpoint, org=org), "label": tk._(label),
+            "label_th": Message(label).say("th"), "label_en": Message(label).say("en")}

@@ -1,7 +1,7 @@
 """Defences of the public forms: a fixed-window rate limit per client address
 and channel (in Redis), a honeypot field, text with HTML stripped and
 script refused, and attachments checked by size, extension and content.
-Every check reports a clear Thai/English error naming the field."""
+Every check reports a clear error naming the field, Thai then English."""
 from __future__ import annotations
 
 import hashlib
@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
 from ckanext.oit import thai_calendar
+from ckanext.oit.i18n_messages import Message, N_
 
 HONEYPOT = "website"  # hidden in the forms; people leave it empty, bots fill it
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -72,9 +73,9 @@ def check_rate(context: dict[str, Any], channel: str, limit: int | None = None) 
     count = pipe.execute()[0]
     if count > limit:
         minutes = max(1, window // 60)
-        raise Throttled({"rate_limit": [
-            f"ส่งบ่อยเกินไปจากที่อยู่นี้ โปรดลองใหม่ในอีกประมาณ {minutes} นาที / "
-            f"Too many submissions from this address; try again in about {minutes} minutes"]})
+        raise Throttled({"rate_limit": [Message(
+            "Too many submissions from this address; try again in about %(minutes)s minutes",
+            minutes=minutes).both()]})
 
 
 def reset_rate_limits() -> int:
@@ -89,59 +90,66 @@ def reset_rate_limits() -> int:
 # --- fields -------------------------------------------------------------------
 
 class Form:
-    """Reads and checks the fields of one submission, collecting every error."""
+    """Reads and checks the fields of one submission, collecting every error.
+
+    A field's ``label`` is a msgid ("The question"); errors are said in both
+    languages, Thai first, as every API error of ours.
+    """
 
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self.errors: dict[str, list[str]] = {}
 
-    def fail(self, field: str, th: str, en: str) -> None:
-        self.errors.setdefault(field, []).append(f"{th} / {en}")
+    def fail(self, field: str, message: Message) -> None:
+        self.errors.setdefault(field, []).append(message.both())
 
     def honeypot(self) -> None:
         if str(self.data.get(HONEYPOT) or "").strip():
-            self.fail(HONEYPOT, "ไม่รับข้อความนี้: ช่องที่ต้องเว้นว่างถูกกรอก",
-                      "Refused: a field that must stay empty was filled in")
+            self.fail(HONEYPOT, Message("Refused: a field that must stay empty was filled in"))
 
-    def text(self, field: str, th: str, en: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
+    def text(self, field: str, label: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
+        name = Message(label)
         raw = self.data.get(field)
         if raw is None or str(raw).strip() == "":
             if required:
-                self.fail(field, f"กรุณากรอก{th}", f"{en} is required")
+                self.fail(field, Message("%(field)s is required", field=name))
             return None
         raw = str(raw)
         if SCRIPT_RE.search(raw) or SCRIPT_RE.search(html.unescape(raw)):
-            self.fail(field, f"{th}มีสคริปต์หรือโค้ดที่ไม่อนุญาต", f"{en} contains script or code, which is not allowed")
+            self.fail(field, Message("%(field)s contains script or code, which is not allowed", field=name))
             return None
         text = html.unescape(bleach.clean(raw, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
         text = "".join(c for c in text if c in "\n\t" or c.isprintable())
         if required and not text:
-            self.fail(field, f"กรุณากรอก{th}", f"{en} is required")
+            self.fail(field, Message("%(field)s is required", field=name))
             return None
         if len(text) > max_length:
-            self.fail(field, f"{th}ยาวเกิน {max_length:,} ตัวอักษร", f"{en} is longer than {max_length:,} characters")
+            self.fail(field, Message("%(field)s is longer than %(max)s characters", field=name, max=f"{max_length:,}"))
             return None
         return text or None
 
     def email(self, field: str = "email") -> str | None:
-        value = self.text(field, "อีเมล", "E-mail", max_length=200)
+        value = self.text(field, N_("E-mail"), max_length=200)
         if value and not EMAIL_RE.match(value):
-            self.fail(field, "อีเมลไม่ถูกต้อง", "The e-mail address is not valid")
+            self.fail(field, Message("The e-mail address is not valid"))
             return None
         return value
 
-    def choice(self, field: str, choices: Iterable[str], th: str, en: str, required: bool = True) -> str | None:
+    def choice(self, field: str, choices: Iterable[str], label: str, required: bool = True) -> str | None:
+        # "%(choice)s": a field chosen from a list, which Thai asks for with another verb than a typed one
+        name = Message(label)
         value = str(self.data.get(field) or "").strip()
         if not value:
             if required:
-                self.fail(field, f"กรุณาเลือก{th}", f"{en} is required")
+                self.fail(field, Message("%(choice)s is required", choice=name))
             return None
         if value not in tuple(choices):
-            self.fail(field, f"{th}ไม่อยู่ในรายการที่เลือกได้", f"{en} is not one of the choices")
+            self.fail(field, Message("%(choice)s is not one of the choices", choice=name))
             return None
         return value
 
-    def date(self, field: str, th: str, en: str) -> date | None:
+    def date(self, field: str, label: str) -> date | None:
+        name = Message(label)
         value = str(self.data.get(field) or "").strip()
         if not value:
             return None
@@ -151,10 +159,10 @@ class Form:
             try:
                 day = thai_calendar.parse_date(value)
             except thai_calendar.ThaiDateError:
-                self.fail(field, f"{th}อ่านไม่ออก ใช้รูปแบบ 15/10/2568", f"{en} cannot be read; use e.g. 2025-10-15")
+                self.fail(field, Message("%(field)s cannot be read; use e.g. 2025-10-15", field=name))
                 return None
         if day > date.today():
-            self.fail(field, f"{th}อยู่ในอนาคต", f"{en} is in the future")
+            self.fail(field, Message("%(field)s is in the future", field=name))
             return None
         return day
 
@@ -231,7 +239,7 @@ def attachments(form: Form, field: str = "attachments") -> list[Attachment]:
     max_count = int(setting("attachment_max_count"))
     types = allowed_types()
     if len(files) > max_count:
-        form.fail(field, f"แนบไฟล์ได้ไม่เกิน {max_count} ไฟล์", f"At most {max_count} files may be attached")
+        form.fail(field, Message("At most %(count)s files may be attached", count=max_count))
         return []
     checked = []
     for upload in files:
@@ -240,15 +248,15 @@ def attachments(form: Form, field: str = "attachments") -> list[Attachment]:
         stream = getattr(upload, "stream", upload)
         data = stream.read(max_size + 1)
         if len(data) > max_size:
-            form.fail(field, f"ไฟล์ {name} ใหญ่เกิน {size_text(max_size)}", f"The file {name} is larger than {size_text(max_size)}")
+            form.fail(field, Message("The file %(name)s is larger than %(size)s", name=name, size=size_text(max_size)))
         elif extension not in types:
-            form.fail(field, f"ไฟล์ {name} เป็นชนิดที่ไม่รับ (รับ: {', '.join(types)})",
-                      f"The file {name} is of a type not accepted (accepted: {', '.join(types)})")
+            form.fail(field, Message("The file %(name)s is of a type not accepted (accepted: %(types)s)",
+                                     name=name, types=", ".join(types)))
         elif not data:
-            form.fail(field, f"ไฟล์ {name} ว่างเปล่า", f"The file {name} is empty")
+            form.fail(field, Message("The file %(name)s is empty", name=name))
         elif not _content_is(extension, data):
-            form.fail(field, f"เนื้อหาของไฟล์ {name} ไม่ใช่ {extension.upper()} ตามที่ชื่อไฟล์ระบุ",
-                      f"The content of {name} is not {extension.upper()} as its name says")
+            form.fail(field, Message("The content of %(name)s is not %(type)s as its name says",
+                                     name=name, type=extension.upper()))
         else:
             checked.append(Attachment(name, extension, MIMETYPES[extension], data))
     return checked

@@ -16,6 +16,8 @@ from ckanext.oit.channels.model import (
     CLOSED, CLOSURES, COMPLAINT_STATUSES, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED,
     Complaint, Feedback, Question,
 )
+from ckanext.oit.i18n_messages import Message, N_, both
+from ckanext.oit.messages import ORGANISATION_NOT_FOUND
 
 __all__ = [
     "oit_question_create", "oit_question_list", "oit_question_answer",
@@ -26,6 +28,8 @@ __all__ = [
     "oit_complaint_officer_list",
 ]
 
+USER_NOT_FOUND = Message("User not found")
+
 
 def actions() -> dict[str, Any]:
     """Ours, and CKAN's membership actions chained so that officers lapse on leaving."""
@@ -35,7 +39,7 @@ def actions() -> dict[str, Any]:
 def _org(value: Any) -> model.Group:
     org = model.Group.get(str(value or ""))
     if org is None or not org.is_organization or org.state != model.State.ACTIVE:
-        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+        raise tk.ObjectNotFound(ORGANISATION_NOT_FOUND.both())
     return org
 
 
@@ -48,7 +52,7 @@ def _page(data_dict) -> tuple[int, int]:
     try:
         return max(0, min(int(data_dict.get("limit") or 50), 1000)), max(0, int(data_dict.get("offset") or 0))
     except (TypeError, ValueError):
-        raise tk.ValidationError({"limit": ["ต้องเป็นจำนวนเต็ม / limit and offset must be whole numbers"]})
+        raise tk.ValidationError({"limit": [both("limit and offset must be whole numbers")]})
 
 
 def _iso(value) -> str | None:
@@ -58,8 +62,8 @@ def _iso(value) -> str | None:
 def _state_filter(data_dict) -> str:
     state = data_dict.get("state") or PUBLISHED
     if state not in MODERATION_STATES + ("all",):
-        raise tk.ValidationError({"state": [f"สถานะต้องเป็น {', '.join(MODERATION_STATES)} หรือ all / "
-                                            f"state must be one of {', '.join(MODERATION_STATES)}, all"]})
+        raise tk.ValidationError({"state": [both("state must be one of %(states)s, all",
+                                                 states=", ".join(MODERATION_STATES))]})
     return state
 
 
@@ -90,8 +94,8 @@ def oit_question_create(context, data_dict):
     org = _org(data_dict.get("organization"))
     form = abuse.Form(data_dict)
     _public_submission(context, org.id, "question", form)
-    text = form.text("question", "คำถาม", "The question", required=True, max_length=3000)
-    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    text = form.text("question", N_("The question"), required=True, max_length=3000)
+    name = form.text("name", N_("The name"), max_length=200)
     email = form.email()
     form.raise_if_errors()
     question = Question(owner_org=org.id, question=text, name=name, email=email, state=PENDING)
@@ -129,7 +133,7 @@ def oit_question_list(context, data_dict):
 def _decision(data_dict) -> str:
     decision = data_dict.get("decision") or "publish"
     if decision not in ("publish", "reject"):
-        raise tk.ValidationError({"decision": ["ต้องเป็น publish หรือ reject / decision must be publish or reject"]})
+        raise tk.ValidationError({"decision": [both("decision must be publish or reject")]})
     return decision
 
 
@@ -142,10 +146,10 @@ def oit_question_answer(context, data_dict):
     tk.check_access("oit_question_answer", context, data_dict)
     question = model.Session.get(Question, str(data_dict.get("id") or ""))
     if question is None:
-        raise tk.ObjectNotFound("ไม่พบคำถาม / Question not found")
+        raise tk.ObjectNotFound(both("Question not found"))
     decision = _decision(data_dict)
     form = abuse.Form(data_dict)
-    answer = form.text("answer", "คำตอบ", "The answer", required=decision == "publish", max_length=10000)
+    answer = form.text("answer", N_("The answer"), required=decision == "publish", max_length=10000)
     form.raise_if_errors()
     mail = decision == "publish" and question.email and question.state != PUBLISHED
     question.state = PUBLISHED if decision == "publish" else REJECTED
@@ -191,15 +195,15 @@ def oit_feedback_create(context, data_dict):
     org = _org(data_dict.get("organization"))
     form = abuse.Form(data_dict)
     _public_submission(context, org.id, "feedback", form)
-    message = form.text("message", "ความคิดเห็น", "The opinion", required=True, max_length=5000)
-    topic = form.text("topic", "หัวข้อ", "The topic", max_length=300)
-    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    message = form.text("message", N_("The opinion"), required=True, max_length=5000)
+    topic = form.text("topic", N_("The topic"), max_length=300)
+    name = form.text("name", N_("The name"), max_length=200)
     email = form.email()
     package_id = None
     if data_dict.get("package_id"):
         package = model.Package.get(str(data_dict["package_id"]))
         if package is None or package.owner_org != org.id or package.private or package.state != "active":
-            form.fail("package_id", "ไม่พบชุดข้อมูลนี้ของหน่วยงาน", "No such published dataset of the organisation")
+            form.fail("package_id", Message("No such published dataset of the organisation"))
         else:
             package_id = package.id
     form.raise_if_errors()
@@ -240,10 +244,10 @@ def oit_feedback_respond(context, data_dict):
     tk.check_access("oit_feedback_respond", context, data_dict)
     feedback = model.Session.get(Feedback, str(data_dict.get("id") or ""))
     if feedback is None:
-        raise tk.ObjectNotFound("ไม่พบความคิดเห็น / Feedback not found")
+        raise tk.ObjectNotFound(both("Feedback not found"))
     decision = _decision(data_dict)
     form = abuse.Form(data_dict)
-    response = form.text("response", "คำตอบของหน่วยงาน", "The agency's response",
+    response = form.text("response", N_("The agency's response"),
                          required=decision == "publish", max_length=10000)
     form.raise_if_errors()
     feedback.state = PUBLISHED if decision == "publish" else REJECTED
@@ -275,22 +279,21 @@ def oit_complaint_create(context, data_dict):
     if not officer:
         abuse.check_rate(context, "complaint")
     form.honeypot()
-    category = form.choice("category", complaints.categories(), "ประเภทเรื่องร้องเรียน", "The category")
-    description = form.text("description", "รายละเอียดเรื่องร้องเรียน", "The description", required=True, max_length=10000)
-    incident_date = form.date("incident_date", "วันที่เกิดเหตุ", "The date of the incident")
-    place = form.text("incident_place", "สถานที่เกิดเหตุ", "The place", max_length=500)
+    category = form.choice("category", complaints.categories(), N_("The category"))
+    description = form.text("description", N_("The description"), required=True, max_length=10000)
+    incident_date = form.date("incident_date", N_("The date of the incident"))
+    place = form.text("incident_place", N_("The place"), max_length=500)
     anonymous = form.flag("anonymous")
-    name = form.text("name", "ชื่อ", "The name", max_length=200)
+    name = form.text("name", N_("The name"), max_length=200)
     email = form.email()
-    phone = form.text("phone", "โทรศัพท์", "The telephone", max_length=50)
+    phone = form.text("phone", N_("The telephone"), max_length=50)
     if not form.flag("privacy_accepted"):
-        form.fail("privacy_accepted", "กรุณาอ่านและยอมรับประกาศความเป็นส่วนตัว",
-                  "Please read and accept the privacy notice")
-    channel, received_at = complaints.WEB_CHANNEL, datetime.datetime.utcnow()
+        form.fail("privacy_accepted", Message("Please read and accept the privacy notice"))
+    channel, received_at = complaints.web_channel(), datetime.datetime.utcnow()
     if officer and data_dict.get("channel"):
-        channel = form.choice("channel", complaints.channels(), "ช่องทาง", "The channel") or channel
+        channel = form.choice("channel", complaints.channels(), N_("The channel")) or channel
     if officer and data_dict.get("received_on"):
-        day = form.date("received_on", "วันที่รับเรื่อง", "The date received")
+        day = form.date("received_on", N_("The date received"))
         received_at = datetime.datetime.combine(day, datetime.time(12)) if day else received_at
     files = abuse.attachments(form)
     form.raise_if_errors()  # nothing is stored from a refused submission
@@ -328,7 +331,7 @@ def oit_complaint_status(context, data_dict):
     abuse.check_rate(context, "complaint-status", abuse.setting("status_rate_limit"))
     complaint = complaints.by_tracking_code(data_dict.get("tracking_code"))
     if complaint is None:
-        raise tk.ObjectNotFound("ไม่พบเรื่องร้องเรียนตามรหัสติดตามนี้ / No complaint has this tracking code")
+        raise tk.ObjectNotFound(both("No complaint has this tracking code"))
     return complaints.status_dict(complaint)
 
 
@@ -351,7 +354,7 @@ def oit_complaint_list(context, data_dict):
 def _complaint(data_dict) -> Complaint:
     complaint = model.Session.get(Complaint, str(data_dict.get("id") or ""))
     if complaint is None:
-        raise tk.ObjectNotFound("ไม่พบเรื่องร้องเรียน / Complaint not found")
+        raise tk.ObjectNotFound(both("Complaint not found"))
     return complaint
 
 
@@ -376,13 +379,13 @@ def oit_complaint_update(context, data_dict):
     tk.check_access("oit_complaint_update", context, data_dict)
     complaint = _complaint(data_dict)
     form = abuse.Form(data_dict)
-    status = form.choice("status", COMPLAINT_STATUSES, "สถานะ", "The status")
-    forwarded_to = form.text("forwarded_to", "หน่วยงานที่ส่งต่อ", "The agency forwarded to", max_length=300,
+    status = form.choice("status", COMPLAINT_STATUSES, N_("The status"))
+    forwarded_to = form.text("forwarded_to", N_("The agency forwarded to"), max_length=300,
                              required=status == FORWARDED)
-    outcome = form.text("outcome", "ผลการดำเนินการ", "The outcome", max_length=5000, required=status == CLOSED)
-    closure = form.choice("closure", CLOSURES, "ลักษณะการปิดเรื่อง", "How it was closed",
+    outcome = form.text("outcome", N_("The outcome"), max_length=5000, required=status == CLOSED)
+    closure = form.choice("closure", CLOSURES, N_("How it was closed"),
                           required=status == CLOSED) if status == CLOSED else None
-    note = form.text("officer_note", "บันทึกของเจ้าหน้าที่", "The officer's note", max_length=10000)
+    note = form.text("officer_note", N_("The officer's note"), max_length=10000)
     form.raise_if_errors()
     now = datetime.datetime.utcnow()
     before = (complaint.status, complaint.closure, complaint.outcome, complaint.forwarded_to)
@@ -409,7 +412,8 @@ def oit_complaint_statistics_generate(context, data_dict):
     oit-complaint dataset (a draft, or a change request once published). Runs
     as a background job; ``run_now`` runs it here and returns its result.
 
-    :param organization:; :param fiscal_year: พ.ศ. (the current one by default); :param run_now: (optional)
+    :param organization:; :param fiscal_year: a Buddhist Era year (the current one by default);
+    :param run_now: (optional)
     """
     tk.check_access("oit_complaint_statistics_generate", context, data_dict)
     org = _org(data_dict.get("organization"))
@@ -431,13 +435,12 @@ def _member(org: model.Group, value: Any) -> model.User:
     """A user who may hold a designation: an active editor or admin of the organisation."""
     user = model.User.get(str(value or ""))
     if user is None or user.state != model.State.ACTIVE:
-        raise tk.ValidationError({"user": ["ไม่พบผู้ใช้ / User not found"]})
+        raise tk.ValidationError({"user": [USER_NOT_FOUND.both()]})
     capacity = officers.role(user, org.id)
     if capacity is None:
-        raise tk.ValidationError({"user": ["ผู้ใช้ต้องเป็นสมาชิกของหน่วยงานก่อน / The user must be a member of the organisation"]})
+        raise tk.ValidationError({"user": [both("The user must be a member of the organisation")]})
     if capacity not in officers.CAPACITIES:
-        raise tk.ValidationError({"user": ["เจ้าหน้าที่รับเรื่องร้องเรียนต้องเป็น editor หรือ admin ของหน่วยงาน / "
-                                           "A complaint officer must be an editor or admin of the organisation"]})
+        raise tk.ValidationError({"user": [both("A complaint officer must be an editor or admin of the organisation")]})
     return user
 
 
@@ -471,7 +474,7 @@ def oit_complaint_officer_confirm(context, data_dict):
     org = _org(data_dict.get("organization"))
     user = model.User.get(str(data_dict.get("user") or ""))
     if user is None:
-        raise tk.ValidationError({"user": ["ไม่พบผู้ใช้ / User not found"]})
+        raise tk.ValidationError({"user": [USER_NOT_FOUND.both()]})
     officers.confirm(org, user, _actor(context))
     return oit_complaint_officer_list(context, {"organization": org.id})
 
@@ -501,6 +504,6 @@ def oit_complaint_officer_list(context, data_dict):
     org = _org(data_dict.get("organization"))
     state = data_dict.get("state") or officers.CONFIRMED
     if state not in (officers.CONFIRMED, officers.PROPOSED, "all"):
-        raise tk.ValidationError({"state": ["สถานะต้องเป็น confirmed, proposed หรือ all / "
-                                            "state must be one of confirmed, proposed, all"]})
+        raise tk.ValidationError({"state": [both("state must be one of %(states)s, all",
+                                                 states=", ".join((officers.CONFIRMED, officers.PROPOSED)))]})
     return officers.listing(org.id, state)

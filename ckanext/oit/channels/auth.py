@@ -11,6 +11,7 @@ from ckan import authz, model
 
 from ckanext.oit.channels import complaints, officers
 from ckanext.oit.channels.model import PUBLISHED, Complaint, Feedback, Question
+from ckanext.oit.i18n_messages import Message
 from ckanext.oit.workflow.states import may
 
 __all__ = [
@@ -22,8 +23,9 @@ __all__ = [
     "oit_complaint_officer_list",
 ]
 
-OFFICERS_ONLY = ("เฉพาะเจ้าหน้าที่รับเรื่องร้องเรียนที่หน่วยงานแต่งตั้งเท่านั้น / "
-                 "Only the organisation's designated complaint officers may do this")
+OFFICERS_ONLY = Message("Only the organisation's designated complaint officers may do this")
+STAFF_ONLY = Message("Only the organisation's editors and admins may do this")
+ADMINS_ONLY = Message("Only the organisation's admins may do this")
 
 
 def _org_id(value: Any) -> str | None:
@@ -45,14 +47,13 @@ def is_staff(user: str | None, org_id: str | None) -> bool:
 def _staff(context, org_id) -> dict[str, Any]:
     if is_staff(context.get("user"), org_id):
         return {"success": True}
-    return {"success": False, "msg": "เฉพาะเจ้าหน้าที่ของหน่วยงาน (editor หรือ admin) / "
-                                     "Only the organisation's editors and admins may do this"}
+    return {"success": False, "msg": STAFF_ONLY.both()}
 
 
 def _officer(context, org_id) -> dict[str, Any]:
     if complaints.may_read(context.get("user"), org_id):
         return {"success": True}
-    return {"success": False, "msg": OFFICERS_ONLY}
+    return {"success": False, "msg": OFFICERS_ONLY.both()}
 
 
 @tk.auth_allow_anonymous_access
@@ -115,17 +116,14 @@ oit_complaint_update = oit_complaint_show
 def oit_complaint_statistics_generate(context, data_dict):
     if may(_role(context.get("user"), _org_id(data_dict.get("organization"))), "admin"):
         return {"success": True}
-    return {"success": False, "msg": "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"}
-
-
-ADMINS_ONLY = "เฉพาะผู้อำนวยการ (admin ของหน่วยงาน) / Only the organisation's admins may do this"
+    return {"success": False, "msg": ADMINS_ONLY.both()}
 
 
 def oit_complaint_officer_add(context, data_dict):
     """Admins propose officers (sysadmins designate); proposing does not make anyone one."""
     if may(_role(context.get("user"), _org_id(data_dict.get("organization"))), "admin"):
         return {"success": True}
-    return {"success": False, "msg": ADMINS_ONLY}
+    return {"success": False, "msg": ADMINS_ONLY.both()}
 
 
 oit_complaint_officer_remove = oit_complaint_officer_list = oit_complaint_officer_add
@@ -136,10 +134,10 @@ def oit_complaint_officer_confirm(context, data_dict):
     the proposer nor the proposed person."""
     org_id = _org_id(data_dict.get("organization"))
     if not may(_role(context.get("user"), org_id), "admin"):
-        return {"success": False, "msg": ADMINS_ONLY}
+        return {"success": False, "msg": ADMINS_ONLY.both()}
     user = officers.user_of(data_dict.get("user"))
     refusal = officers.may_confirm(officers.designation(org_id, user.id if user else None),
                                    officers.user_of(context.get("user")))
     if refusal:
-        return {"success": False, "msg": refusal}
+        return {"success": False, "msg": refusal.both()}
     return {"success": True}

@@ -24,7 +24,7 @@ def retention() -> None:
 
 @channels.command("statistics")
 @click.option("--organization", "organization", required=True, help="Name or id of the organisation.")
-@click.option("--fiscal-year", "fiscal_year", type=int, help="Fiscal year (พ.ศ.); the current one by default.")
+@click.option("--fiscal-year", "fiscal_year", type=int, help="Fiscal year (Buddhist Era); the current one by default.")
 @click.option("--now", "run_now", is_flag=True, help="Run here instead of queueing a job for the worker.")
 def statistics(organization: str, fiscal_year: int | None, run_now: bool) -> None:
     """Generate the complaint statistics of a fiscal year into the organisation's
@@ -35,10 +35,11 @@ def statistics(organization: str, fiscal_year: int | None, run_now: bool) -> Non
 
     from ckanext.oit import thai_calendar
     from ckanext.oit.channels import jobs, statistics as stats
+    from ckanext.oit.i18n_messages import Message
 
     org = model.Group.get(organization)
     if org is None or not org.is_organization:
-        raise click.BadParameter(f"ไม่พบหน่วยงาน “{organization}” / no organisation named '{organization}'",
+        raise click.BadParameter(Message("No organisation named '%(name)s'", name=organization).say(),
                                  param_hint="--organization")
     year = fiscal_year or thai_calendar.fiscal_year_of(datetime.date.today())
     import ckan.plugins.toolkit as tk

@@ -20,23 +20,33 @@ from ckanext.oit.channels.model import (
     CLOSED, FORWARDED, IN_PROGRESS, RECEIVED, RESOLVED, TERMINATED,
     Complaint, ComplaintAttachment, ComplaintStatusChange,
 )
+from ckanext.oit.i18n_messages import LANGUAGES, Message, N_
 from ckanext.oit.records import tables
 
 # Crockford's alphabet: no I, L, O, U, so a code read aloud or retyped survives.
 CODE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_GROUPS, CODE_GROUP_LENGTH = 4, 5  # 20 symbols = 100 bits
 
+# what a complainant and the officers read of a status and a closure (msgids)
 STATUS_LABELS = {
-    RECEIVED: ("รับเรื่องแล้ว", "Received"),
-    IN_PROGRESS: ("อยู่ระหว่างดำเนินการ", "In progress"),
-    FORWARDED: ("ส่งต่อหน่วยงานที่เกี่ยวข้อง", "Forwarded to the competent agency"),
-    CLOSED: ("ปิดเรื่องแล้ว", "Closed"),
+    RECEIVED: N_("Received"),
+    IN_PROGRESS: N_("In progress"),
+    FORWARDED: N_("Forwarded to the competent agency"),
+    CLOSED: N_("Closed"),
 }
 CLOSURE_LABELS = {
-    RESOLVED: ("ดำเนินการแล้วเสร็จ", "Completed"),
-    TERMINATED: ("ยุติเรื่อง", "Closed without further action"),
+    RESOLVED: N_("Completed"),
+    TERMINATED: N_("Closed without further action"),
 }
-WEB_CHANNEL = "เว็บไซต์"
+
+
+def in_both(labels: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """``labels`` said in Thai and in English, for pages that pick the reader's."""
+    return {code: (Message(msgid).say("th"), Message(msgid).say("en")) for code, msgid in labels.items()}
+
+
+def _said(msgid: str) -> dict[str, str]:
+    return {lang: Message(msgid).say(lang) for lang in LANGUAGES}
 
 
 def _enum(field: str) -> list[str]:
@@ -53,19 +63,33 @@ def channels() -> list[str]:
     return _enum("channel")
 
 
-def english(field: str, value: str) -> str:
+def _english_names(field: str) -> dict[str, str]:
     schema = tables.get("complaint-statistics")
     spec = next(f for f in schema["fields"] if f["name"] == field)
-    return (spec.get("oit") or {}).get("enum_en", {}).get(value, value)
+    return (spec.get("oit") or {}).get("enum_en", {})
+
+
+def english(field: str, value: str) -> str:
+    return _english_names(field).get(value, value)
+
+
+def value_of(field: str, english_name: str) -> str:
+    """The table's own (Thai) value of ``field`` that its schema calls ``english_name``."""
+    return next(value for value, name in _english_names(field).items() if name == english_name)
+
+
+def web_channel() -> str:
+    """The channel of a complaint filed through the portal's form."""
+    return value_of("channel", "Website")
 
 
 def statistics_status(complaint: Complaint) -> str:
     """The complaint's status in the terms of the statistics table."""
     if complaint.status == FORWARDED:
-        return "ส่งต่อหน่วยงานที่เกี่ยวข้อง"
+        return value_of("status", "Referred to the competent agency")
     if complaint.status == CLOSED:
-        return "ยุติเรื่อง" if complaint.closure == TERMINATED else "ดำเนินการแล้วเสร็จ"
-    return "อยู่ระหว่างดำเนินการ"
+        return value_of("status", "Closed without further action" if complaint.closure == TERMINATED else "Completed")
+    return value_of("status", "In progress")
 
 
 # --- tracking codes -------------------------------------------------------------
@@ -201,7 +225,7 @@ def status_dict(complaint: Complaint) -> dict[str, Any]:
     Never who complained nor what about."""
     result = {
         "status": complaint.status,
-        "status_label": dict(zip(("th", "en"), STATUS_LABELS[complaint.status])),
+        "status_label": _said(STATUS_LABELS[complaint.status]),
         "status_at": _iso(complaint.status_at),
         "received_at": _iso(complaint.received_at),
     }
@@ -209,7 +233,7 @@ def status_dict(complaint: Complaint) -> dict[str, Any]:
         result["forwarded_to"] = complaint.forwarded_to
     if complaint.status == CLOSED:
         result["closure"] = complaint.closure
-        result["closure_label"] = dict(zip(("th", "en"), CLOSURE_LABELS.get(complaint.closure or RESOLVED)))
+        result["closure_label"] = _said(CLOSURE_LABELS.get(complaint.closure or RESOLVED))
         result["outcome"] = complaint.outcome
     return result
 

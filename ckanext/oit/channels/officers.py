@@ -24,6 +24,7 @@ from ckan import authz, model
 
 from ckanext.oit import audit
 from ckanext.oit.channels.model import ComplaintOfficer
+from ckanext.oit.i18n_messages import Message, N_, both
 
 log = logging.getLogger(__name__)
 
@@ -35,18 +36,17 @@ REFUSE, REMOVE, LAPSE = "officer_refuse", "officer_remove", "officer_lapse"
 EVENTS = (PROPOSE, DESIGNATE, CONFIRM, REFUSE, REMOVE, LAPSE)
 
 audit.ACTION_LABELS.update({
-    PROPOSE: {"th": "เสนอแต่งตั้งเจ้าหน้าที่รับเรื่องร้องเรียน", "en": "Propose a complaint officer"},
-    DESIGNATE: {"th": "แต่งตั้งเจ้าหน้าที่รับเรื่องร้องเรียน", "en": "Designate a complaint officer"},
-    CONFIRM: {"th": "ยืนยันการแต่งตั้งเจ้าหน้าที่รับเรื่องร้องเรียน", "en": "Confirm a complaint officer"},
-    REFUSE: {"th": "ไม่ยืนยัน/ยกเลิกคำเสนอแต่งตั้ง", "en": "Refuse or cancel an officer proposal"},
-    REMOVE: {"th": "ยกเลิกการแต่งตั้งเจ้าหน้าที่รับเรื่องร้องเรียน", "en": "Remove a complaint officer"},
-    LAPSE: {"th": "การแต่งตั้งเจ้าหน้าที่รับเรื่องร้องเรียนสิ้นสุด", "en": "Complaint officer designation lapsed"},
+    PROPOSE: N_("Propose a complaint officer"),
+    DESIGNATE: N_("Designate a complaint officer"),
+    CONFIRM: N_("Confirm a complaint officer"),
+    REFUSE: N_("Refuse or cancel an officer proposal"),
+    REMOVE: N_("Remove a complaint officer"),
+    LAPSE: N_("Complaint officer designation lapsed"),
 })
 
-OWN_PROPOSAL = ("ผู้เสนอยืนยันคำเสนอของตนเองไม่ได้ ต้องเป็นผู้ดูแลอีกคน / "
-                "Nobody confirms their own proposal: another admin must")
-OWN_DESIGNATION = "ยืนยันการแต่งตั้งตนเองไม่ได้ / Nobody confirms their own designation"
-NOBODY = "การยืนยันต้องทำโดยผู้ใช้ที่เข้าสู่ระบบ / A confirmation needs a signed-in person"
+OWN_PROPOSAL = Message("Nobody confirms their own proposal: another admin must")
+OWN_DESIGNATION = Message("Nobody confirms their own designation")
+NOBODY = Message("A confirmation needs a signed-in person")
 
 
 def _now() -> datetime.datetime:
@@ -140,7 +140,7 @@ def _event(action: str, org_id: str, actor: model.User | None, before: Any, afte
 
 
 def _tell(action: str, org_id: str, user: model.User | None, actor: model.User | None,
-          summary: dict[str, Any], comment: str | None = None) -> None:
+          summary: dict[str, Any], comment: Message | None = None) -> None:
     """Mail the change after it is committed; a mail that cannot be queued never undoes it."""
     from ckanext.oit.channels import jobs
 
@@ -151,13 +151,13 @@ def _tell(action: str, org_id: str, user: model.User | None, actor: model.User |
         log.exception("the officers of %s could not be told of %s", org_id, action)
 
 
-def _lapse_reason(user: model.User | None, org_id: str) -> str:
+def _lapse_reason(user: model.User | None, org_id: str) -> Message:
     if user is None or user.state != model.State.ACTIVE:
-        return "ผู้ใช้ถูกลบหรือระงับ / the user was deleted or is not active"
+        return Message("the user was deleted or is not active")
     capacity = role(user, org_id)
     if capacity is None:
-        return "ออกจากหน่วยงานแล้ว / left the organisation"
-    return f"ไม่ได้เป็น editor หรือ admin ของหน่วยงานแล้ว ({capacity}) / no longer an editor or admin ({capacity})"
+        return Message("left the organisation")
+    return Message("no longer an editor or admin (%(capacity)s)", capacity=capacity)
 
 
 def lapse(row: ComplaintOfficer, actor: model.User | None = None) -> None:
@@ -165,9 +165,9 @@ def lapse(row: ComplaintOfficer, actor: model.User | None = None) -> None:
     org_id, user = row.owner_org, user_of(row.user_id)
     summary, reason = _summary(row), _lapse_reason(user, row.owner_org)
     model.Session.delete(row)
-    _event(LAPSE, org_id, actor, summary, None, comment=reason)
+    _event(LAPSE, org_id, actor, summary, None, comment=reason.both())
     model.repo.commit()
-    log.info("complaint officer %s of %s lapsed: %s", summary["user"], org_id, reason)
+    log.info("complaint officer %s of %s lapsed: %s", summary["user"], org_id, reason.say("en"))
     _tell(LAPSE, org_id, user, actor, summary, reason)
 
 
@@ -195,7 +195,7 @@ def add(org: model.Group, user: model.User, actor: model.User | None) -> str:
     return action
 
 
-def may_confirm(row: ComplaintOfficer | None, actor: model.User | None) -> str | None:
+def may_confirm(row: ComplaintOfficer | None, actor: model.User | None) -> Message | None:
     """Why ``actor`` may not confirm ``row`` (None: they may, as far as the two-person rule goes)."""
     if actor is None:
         return NOBODY
@@ -209,15 +209,13 @@ def may_confirm(row: ComplaintOfficer | None, actor: model.User | None) -> str |
 def confirm(org: model.Group, user: model.User, actor: model.User | None) -> str:
     row = designation(org.id, user.id)
     if row is None or row.confirmed_at is not None:
-        raise tk.ValidationError({"user": ["ไม่มีคำเสนอแต่งตั้งผู้ใช้นี้ที่รอการยืนยัน / "
-                                           "No proposal of this user is waiting for confirmation"]})
+        raise tk.ValidationError({"user": [both("No proposal of this user is waiting for confirmation")]})
     refusal = may_confirm(row, actor)
     if refusal:
-        raise tk.NotAuthorized(refusal)
+        raise tk.NotAuthorized(refusal.both())
     if not qualifies(user, org.id):
         lapse(row, actor)
-        raise tk.ValidationError({"user": ["ผู้ใช้ไม่ได้เป็น editor หรือ admin ของหน่วยงานแล้ว คำเสนอสิ้นสุด / "
-                                           "The user is no longer an editor or admin; the proposal lapsed"]})
+        raise tk.ValidationError({"user": [both("The user is no longer an editor or admin; the proposal lapsed")]})
     before = _summary(row)
     row.confirmed_by, row.confirmed_at = actor.id, _now()
     summary = _summary(row)

@@ -19,6 +19,8 @@ from ckan import model
 from ckanext.oit import disclosure, thai_calendar
 from ckanext.oit.channels import complaints
 from ckanext.oit.channels.model import Complaint
+from ckanext.oit.i18n_messages import LANGUAGES, Message, both
+from ckanext.oit.messages import ORGANISATION_NOT_FOUND
 from ckanext.oit.records import tables
 from ckanext.oit.workflow import guard, states
 
@@ -54,12 +56,16 @@ def to_csv(rows: list[dict[str, Any]]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
+def _fiscal_year(fiscal_year: int):
+    return lambda lang: thai_calendar.format_fiscal_year(fiscal_year, lang)
+
+
 def _notes(fiscal_year: int, total: int) -> str:
-    return (f"สถิติเรื่องร้องเรียนการทุจริตและประพฤติมิชอบที่รับผ่านช่องทางของหน่วยงาน "
-            f"{thai_calendar.format_fiscal_year(fiscal_year)} รวม {total} เรื่อง แยกตามประเภท ช่องทาง และสถานะ "
-            f"(จำนวนรวมเท่านั้น ไม่มีข้อมูลส่วนบุคคล)\n\n"
-            f"Corruption and misconduct complaints received in fiscal year {fiscal_year}: {total}, "
-            f"by category, channel and status (counts only, no personal data).")
+    """The dataset's description, written once for every reader: Thai, then English."""
+    notes = Message("Corruption and misconduct complaints received in fiscal year %(year)s: %(total)s, "
+                    "by category, channel and status (counts only, no personal data).",
+                    year=fiscal_year, fiscal_year=_fiscal_year(fiscal_year), total=total)
+    return "\n\n".join(notes.say(lang) for lang in LANGUAGES)
 
 
 def generate(org_id: str, fiscal_year: int, user_name: str) -> dict[str, Any]:
@@ -69,7 +75,7 @@ def generate(org_id: str, fiscal_year: int, user_name: str) -> dict[str, Any]:
     request, a pending one is refused."""
     org = model.Group.get(org_id)
     if org is None:
-        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+        raise tk.ObjectNotFound(ORGANISATION_NOT_FOUND.both())
     rows = counts(org.id, fiscal_year)
     total = sum(r["complaint_count"] for r in rows)
     data = to_csv(rows)
@@ -77,7 +83,9 @@ def generate(org_id: str, fiscal_year: int, user_name: str) -> dict[str, Any]:
     filename = f"complaint-statistics-{fiscal_year}.csv"
     upload = lambda: FileStorage(stream=io.BytesIO(data), filename=filename, content_type="text/csv")  # noqa: E731
     existing = disclosure.find_same(org.id, ITEM_KEY, fiscal_year, disclosure.YEAR_PERIOD)
-    fields = {"name": f"สถิติเรื่องร้องเรียน {thai_calendar.format_fiscal_year(fiscal_year)}",
+    # the file's name is stored once: in the portal's own language
+    name = Message("Complaint statistics %(fiscal_year)s", fiscal_year=_fiscal_year(fiscal_year))
+    fields = {"name": name.say(tk.config.get("ckan.locale_default") or "th"),
               "format": "CSV", "url": "", RESOURCE_MARK: "true"}
     if existing is None:
         dataset = tk.get_action("package_create")(context(), {
@@ -90,8 +98,7 @@ def generate(org_id: str, fiscal_year: int, user_name: str) -> dict[str, Any]:
         status = states.status_of(existing)
         if status == states.PENDING:
             raise tk.ValidationError({"fiscal_year": [
-                "ชุดข้อมูลสถิติของปีนี้รออนุมัติอยู่ สร้างใหม่ได้เมื่อผู้อำนวยการอนุมัติหรือส่งกลับแล้ว / "
-                "This year's statistics await approval; generate again once the director approves or returns them"]})
+                both("This year's statistics await approval; generate again once the director approves or returns them")]})
         current = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
         resource = next((r for r in current["resources"] if r.get(RESOURCE_MARK)), None)
         changed = dict(current, notes=_notes(fiscal_year, total), complaint_total=str(total))

@@ -13,10 +13,10 @@ from flask import Blueprint, Response, make_response, send_file
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.oit import helpers
 from ckanext.oit.channels import abuse, complaints, officers
 from ckanext.oit.channels.auth import is_staff
 from ckanext.oit.channels.model import CLOSURES, COMPLAINT_STATUSES, ComplaintAttachment
+from ckanext.oit.i18n_messages import N_
 
 channels = Blueprint("oit_channels", __name__)
 
@@ -28,7 +28,7 @@ def _context() -> dict[str, Any]:
 def _org_or_404(name: str) -> model.Group:
     org = model.Group.get(name)
     if org is None or not org.is_organization or org.state != model.State.ACTIVE:
-        return tk.abort(404, helpers.oit_lang_text("ไม่พบหน่วยงาน", "Organisation not found"))
+        return tk.abort(404, tk._("Organisation not found"))
     return org
 
 
@@ -59,7 +59,7 @@ def _flash_errors(error: tk.ValidationError) -> None:
 
 # --- the shape shared by questions and feedback -------------------------------------------
 
-def _public_page(org: str, create: str, listing: str, template: str, key: str, received: tuple[str, str],
+def _public_page(org: str, create: str, listing: str, template: str, key: str, received: str,
                  values: dict[str, Any], **search):
     """The published entries of a channel and its form (GET); a submission (POST)
     goes back to the page with a thank-you, or shows the form with its errors.
@@ -75,7 +75,7 @@ def _public_page(org: str, create: str, listing: str, template: str, key: str, r
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
-            tk.h.flash_success(helpers.oit_lang_text(*received))
+            tk.h.flash_success(tk._(received))
             return tk.redirect_to(tk.request.endpoint, org=organization.name)
     return tk.render(template, dict(search, **{
         "organization": organization, key: _list(listing, organization, limit=100, **search),
@@ -104,7 +104,7 @@ def _decide(action: str, id: str, queue: str):
     except tk.ValidationError as error:
         _flash_errors(error)
         return tk.redirect_to(tk.request.referrer or "/")
-    tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
+    tk.h.flash_success(tk._("Saved"))
     return tk.redirect_to(queue, org=model.Group.get(done["owner_org"]).name)
 
 
@@ -113,8 +113,7 @@ def _decide(action: str, id: str, queue: str):
 @channels.route("/oit/<org>/questions", methods=["GET", "POST"])
 def questions(org: str):
     return _public_page(org, "oit_question_create", "oit_question_list", "oit/channels/questions.html",
-                        "questions", ("ได้รับคำถามแล้ว จะแสดงพร้อมคำตอบเมื่อเจ้าหน้าที่ตอบ",
-                                      "Your question was received; it will appear with its answer once staff answer it."),
+                        "questions", N_("Your question was received; it will appear with its answer once staff answer it."),
                         {}, q=tk.request.args.get("q", ""))
 
 
@@ -133,8 +132,7 @@ def question_answer(id: str):
 @channels.route("/oit/<org>/feedback", methods=["GET", "POST"])
 def feedback(org: str):
     return _public_page(org, "oit_feedback_create", "oit_feedback_list", "oit/channels/feedback.html",
-                        "feedback", ("ได้รับความคิดเห็นแล้ว จะเผยแพร่พร้อมคำตอบของหน่วยงานหลังการตรวจสอบ",
-                                     "Thank you; your opinion will be published with the agency's response after review."),
+                        "feedback", N_("Thank you; your opinion will be published with the agency's response after review."),
                         {"package_id": tk.request.args.get("dataset", "")})
 
 
@@ -203,7 +201,7 @@ def complaint_list(org: str):
         return tk.abort(403, str(error))
     return _no_store(tk.render("oit/channels/complaint_list.html", {
         "organization": organization, "complaints": found, "statuses": COMPLAINT_STATUSES,
-        "labels": complaints.STATUS_LABELS, "may_designate": _may("oit_complaint_officer_add", organization)}))
+        "labels": complaints.in_both(complaints.STATUS_LABELS), "may_designate": _may("oit_complaint_officer_add", organization)}))
 
 
 def _may(auth: str, organization: model.Group) -> bool:
@@ -233,7 +231,7 @@ def _officer_decision(organization: model.Group):
     decision = tk.request.form.get("decision")
     action = OFFICER_DECISIONS.get(decision)
     if action is None:
-        return tk.abort(400, helpers.oit_lang_text("คำสั่งไม่ถูกต้อง", "Unknown decision"))
+        return tk.abort(400, tk._("Unknown decision"))
     user = tk.request.form.get("user", "")
     try:
         confirmed = tk.get_action(action)(_context(), {"organization": organization.id, "user": user})
@@ -241,11 +239,10 @@ def _officer_decision(organization: model.Group):
         _flash_errors(error)
     else:
         if decision == "add" and user not in {o["user"] for o in confirmed}:
-            tk.h.flash_success(helpers.oit_lang_text(
-                "เสนอแต่งตั้งแล้ว ผู้ถูกเสนอจะอ่านเรื่องร้องเรียนได้เมื่อผู้ดูแลหน่วยงานอีกคน (หรือผู้ดูแลระบบ) ยืนยัน",
+            tk.h.flash_success(tk._(
                 "Proposed. The person reads no complaint until another admin of the organisation (or a sysadmin) confirms."))
         else:
-            tk.h.flash_success(helpers.oit_lang_text("บันทึกแล้ว", "Saved"))
+            tk.h.flash_success(tk._("Saved"))
     return tk.redirect_to("oit_channels.complaint_officers", org=organization.name)
 
 
@@ -283,7 +280,7 @@ def complaint_read(id: str):
         if tk.request.method == "POST":
             try:
                 tk.get_action("oit_complaint_update")(_context(), dict(_form(), id=id))
-                tk.h.flash_success(helpers.oit_lang_text("บันทึกสถานะแล้ว", "Status saved"))
+                tk.h.flash_success(tk._("Status saved"))
                 return tk.redirect_to("oit_channels.complaint_read", id=id)
             except tk.ValidationError as error:
                 errors = error.error_dict
@@ -294,8 +291,8 @@ def complaint_read(id: str):
         return tk.abort(404)
     return _no_store(tk.render("oit/channels/complaint_read.html", {
         "complaint": complaint, "organization": model.Group.get(complaint["owner_org"]), "errors": errors,
-        "statuses": COMPLAINT_STATUSES, "closures": CLOSURES, "labels": complaints.STATUS_LABELS,
-        "closure_labels": complaints.CLOSURE_LABELS}))
+        "statuses": COMPLAINT_STATUSES, "closures": CLOSURES, "labels": complaints.in_both(complaints.STATUS_LABELS),
+        "closure_labels": complaints.in_both(complaints.CLOSURE_LABELS)}))
 
 
 @channels.route("/oit/complaints/<id>/attachments/<attachment_id>")

@@ -1,5 +1,6 @@
 """`ckan oit remind`: a digest of overdue and soon-due items to each
-organisation's editors and admins, never twice for the same item and period."""
+organisation's editors and admins, never twice for the same item and period.
+The mail is emails/reminder*.txt, queued as every mail of ours (notifications.mail)."""
 from __future__ import annotations
 
 import datetime
@@ -12,8 +13,7 @@ from ckan import model
 from ckanext.oit import disclosure, thai_calendar
 from ckanext.oit.compliance import monitor
 from ckanext.oit.compliance.model import ReminderSent
-from ckanext.oit.notifications import retry_policy
-from ckanext.oit.notifications.jobs import send_mail
+from ckanext.oit.notifications.mail import compose, queue_mail
 
 log = logging.getLogger(__name__)
 
@@ -31,11 +31,8 @@ def _recipients(org_id: str) -> list[model.User]:
             .all())
 
 
-def _body(org: model.Group, lines: list[tuple[str, str, str, str, str]]) -> str:
-    th = "\n".join(f"- {code} {name}: {period} ({state}, กำหนด {due})" for code, name, period, state, due in lines)
-    return (f"รายการข้อมูล OIT ของ {org.title} ที่เกินกำหนดหรือใกล้ถึงกำหนด:\n{th}\n\n"
-            f"OIT items of {org.title} that are overdue or due soon are listed above "
-            f"(overdue = เกินกำหนด, due soon = ใกล้ถึงกำหนด).\n")
+def _period_label(period: str, fiscal_year: int):
+    return lambda lang: disclosure.period_label(period, fiscal_year, lang)
 
 
 def remind(as_of: datetime.date | None = None, days_ahead: int = 7) -> list[str]:
@@ -56,23 +53,19 @@ def remind(as_of: datetime.date | None = None, days_ahead: int = 7) -> list[str]
                 key = (org.id, item["key"], period["fiscal_year"], period["period"])
                 if model.Session.get(ReminderSent, key) is not None:
                     continue
-                label = disclosure.period_label(period["period"], period["fiscal_year"])
-                due = thai_calendar.format_date(datetime.date.fromisoformat(period["due"]), "short")
-                lines.append((item["code"], item["name"]["th"], label,
-                              "เกินกำหนด" if overdue else "ใกล้ถึงกำหนด", due))
+                lines.append({"code": item["code"], "name": item["name"], "overdue": overdue,
+                              "period": _period_label(period["period"], period["fiscal_year"]),
+                              "due": datetime.date.fromisoformat(period["due"])})
                 new.append(ReminderSent(owner_org=org.id, item_key=item["key"], fiscal_year=period["fiscal_year"],
                                         period=period["period"], sent_on=as_of))
         if not lines:
             continue
-        subject = f"[OIT] รายการที่ต้องเผยแพร่: {org.title} / Items due"
-        retry = retry_policy()
-        for user in _recipients(org.id):
-            tk.enqueue_job(send_mail, kwargs={
-                "recipient_name": user.fullname or user.name, "recipient_email": user.email,
-                "subject": subject, "body": _body(org, lines),
-                "headers": {"Auto-Submitted": "auto-generated", "X-OIT-Event": "reminder"}},
-                title=f"OIT reminder {org.name} to {user.name}",
-                rq_kwargs={"retry": retry} if retry is not None else None)
+        mail = compose("reminder", organisation=org.title, lines=lines)
+        queued = [queue_mail("reminder", user.fullname or user.name, user.email, mail,
+                             title=f"OIT reminder {org.name} to {user.name}")
+                  for user in _recipients(org.id)]
+        if not all(queued):
+            continue  # a queue that is down: nothing is marked as sent, so the next run tries again
         model.Session.add_all(new)
         model.Session.commit()
         done.append(f"{org.name}: {len(lines)} item period(s)")

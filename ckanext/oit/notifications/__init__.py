@@ -6,10 +6,11 @@
 * ``notify_decision``: the submitter is told that their submission was
   approved, returned (with the reason), or withdrawn.
 
-Each mail is one background job on CKAN's RQ queue, run by its worker with
-CKAN's mailer (``ckan.lib.mailer``). A failed send raises in the job and RQ
-retries it (``ckanext.oit.mail_retries`` times, waiting
-``ckanext.oit.mail_retry_intervals`` seconds). Nothing here ever raises for a
+Each mail is rendered from its templates and queued by ``mail.queue_mail``,
+the one way every mail of ours goes out: a background job on CKAN's RQ
+queue, run by its worker with CKAN's mailer (``ckan.lib.mailer``). A failed
+send raises in the job and RQ retries it (``ckanext.oit.mail_retries``
+times, waiting ``ckanext.oit.mail_retry_intervals`` seconds). Nothing here ever raises for a
 broken Redis, SMTP server or user record: the workflow transition that calls
 it must go through, so such errors are logged and the call returns.
 Call these after the transition is committed, so no mail goes out for a
@@ -20,13 +21,12 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping, Optional
 
-import rq
-
 import ckan.model as model
-import ckan.plugins.toolkit as tk
 
 from ckanext.oit.notifications import messages
-from ckanext.oit.notifications.jobs import send_mail
+from ckanext.oit.notifications.mail import (
+    CONFIG_INTERVALS, CONFIG_RETRIES, DEFAULT_INTERVALS, DEFAULT_RETRIES, queue_mail, retry_policy,
+)
 
 __all__ = [
     "DECISIONS",
@@ -39,11 +39,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DECISIONS = messages.DECISIONS
-
-CONFIG_RETRIES = "ckanext.oit.mail_retries"
-CONFIG_INTERVALS = "ckanext.oit.mail_retry_intervals"
-DEFAULT_RETRIES = 3
-DEFAULT_INTERVALS = "60 300 900"
+__all__ += ["CONFIG_INTERVALS", "CONFIG_RETRIES", "DEFAULT_INTERVALS", "DEFAULT_RETRIES", "queue_mail"]
 
 
 def notify_submitted(
@@ -172,46 +168,6 @@ def org_admin_recipients(org_id_or_name: Optional[str]) -> list[model.User]:
     return unique
 
 
-def retry_policy() -> Optional[rq.Retry]:
-    """The ``rq.Retry`` for a mail job from the config, or None for no retry.
-
-    ``ckanext.oit.mail_retries`` (int, default 3) is how many times a failed
-    send is tried again; ``ckanext.oit.mail_retry_intervals`` (seconds,
-    space-separated, default "60 300 900") how long to wait before each
-    retry, the last one repeating when there are more retries than
-    intervals. A bad value falls back to the default, with a warning.
-    """
-    try:
-        retries = int(tk.config.get(CONFIG_RETRIES, DEFAULT_RETRIES))
-        if retries < 0:
-            raise ValueError("negative")
-    except (TypeError, ValueError):
-        log.warning("Bad %s; using %s", CONFIG_RETRIES, DEFAULT_RETRIES)
-        retries = DEFAULT_RETRIES
-    if retries == 0:
-        return None
-    intervals = _intervals(tk.config.get(CONFIG_INTERVALS, DEFAULT_INTERVALS))
-    if intervals is None:
-        log.warning("Bad %s; using %r", CONFIG_INTERVALS, DEFAULT_INTERVALS)
-        intervals = _intervals(DEFAULT_INTERVALS)
-    assert intervals
-    # RQ picks interval [len(intervals) - retries_left], so a list exactly
-    # as long as the retries gives interval i to retry i.
-    intervals = (intervals + [intervals[-1]] * retries)[:retries]
-    return rq.Retry(max=retries, interval=intervals)
-
-
-def _intervals(value: Any) -> Optional[list[int]]:
-    words = value.replace(",", " ").split() if isinstance(value, str) else list(value or [])
-    try:
-        intervals = [int(word) for word in words]
-    except (TypeError, ValueError):
-        return None
-    if not intervals or any(i < 0 for i in intervals):
-        return None
-    return intervals
-
-
 def _user_dict(user: model.User) -> dict[str, Any]:
     return {
         "id": user.id,
@@ -227,29 +183,5 @@ def _enqueue(
     recipient: Mapping[str, Any],
     message: messages.Message,
 ) -> None:
-    rq_kwargs: dict[str, Any] = {}
-    retry = retry_policy()
-    if retry is not None:
-        rq_kwargs["retry"] = retry
-    headers = {
-        # RFC 3834: keep out-of-office replies away from the portal.
-        "Auto-Submitted": "auto-generated",
-        "X-OIT-Event": event,
-    }
-    title = f"OIT notification: {event} {package.get('name')} to {recipient['name']}"
-    try:
-        tk.enqueue_job(
-            send_mail,
-            kwargs={
-                "recipient_name": messages.display_name(recipient),
-                "recipient_email": recipient["email"],
-                "subject": message.subject,
-                "body": message.body,
-                "headers": headers,
-            },
-            title=title,
-            rq_kwargs=rq_kwargs,
-        )
-    except Exception:
-        # Redis down or refusing: the transition has happened and must stand.
-        log.exception("%s could not be queued; the mail is not sent", title)
+    queue_mail(event, messages.display_name(recipient), recipient["email"], message,
+               title=f"OIT notification: {event} {package.get('name')} to {recipient['name']}")

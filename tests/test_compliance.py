@@ -88,7 +88,7 @@ def test_the_itas_export_of_the_demo_agency(app, cli):
     from ckan.cli.cli import ckan as ckan_command
     from ckanext.oit_demo import agency as demo
 
-    assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
+    assert cli.invoke(ckan_command, ["oit-demo"]).exit_code == 0
     org = demo.ORGANIZATION["name"]
     sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": "2569"})
     edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})

@@ -184,7 +184,7 @@ def test_the_oit_page_of_the_demo_agency_lists_every_item_with_working_links(app
     from ckan.cli.cli import ckan as ckan_command
     from ckanext.oit_demo import agency as demo
 
-    assert cli.invoke(ckan_command, ["oit", "demo"]).exit_code == 0
+    assert cli.invoke(ckan_command, ["oit-demo"]).exit_code == 0
     org = demo.ORGANIZATION["name"]
     for fiscal_year in (oit_page.current_fiscal_year(), 2569):
         page = soup(app.get(f"/oit/{org}/{fiscal_year}"))

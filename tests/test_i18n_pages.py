@@ -114,8 +114,6 @@ def test_english_pages_show_no_thai(app, agency):
     assert "Public information of government agencies" in home and "Latest publications" in home
 
 
-@pytest.mark.xfail(strict=True, reason="the complaint view passes the categories' Thai values only; their "
-                   "English names (complaints.english) are not given to the template yet")
 def test_the_complaint_categories_are_english_at_en(app, agency):
     body = app.get(f"/en/oit/{agency['org']['name']}/complaints/new").body
     options = [o.get_text(strip=True) for o in BeautifulSoup(body, "html.parser").select("#field-category option")]

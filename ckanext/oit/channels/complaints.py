@@ -20,7 +20,7 @@ from ckanext.oit.channels.model import (
     CLOSED, FORWARDED, IN_PROGRESS, RECEIVED, RESOLVED, TERMINATED,
     Complaint, ComplaintAttachment, ComplaintStatusChange,
 )
-from ckanext.oit.i18n_messages import LANGUAGES, Message, N_
+from ckanext.oit.i18n_messages import LANGUAGES, Message, N_, language
 from ckanext.oit.records import tables
 
 # Crockford's alphabet: no I, L, O, U, so a code read aloud or retyped survives.
@@ -38,11 +38,6 @@ CLOSURE_LABELS = {
     RESOLVED: N_("Completed"),
     TERMINATED: N_("Closed without further action"),
 }
-
-
-def in_both(labels: dict[str, str]) -> dict[str, tuple[str, str]]:
-    """``labels`` said in Thai and in English, for pages that pick the reader's."""
-    return {code: (Message(msgid).say("th"), Message(msgid).say("en")) for code, msgid in labels.items()}
 
 
 def _said(msgid: str) -> dict[str, str]:
@@ -71,6 +66,13 @@ def _english_names(field: str) -> dict[str, str]:
 
 def english(field: str, value: str) -> str:
     return _english_names(field).get(value, value)
+
+
+def names_in_page_language(field: str) -> dict[str, str]:
+    """The table's values of ``field`` (Thai, as the statistics store them) as the page says them."""
+    if language() == "th":
+        return {value: value for value in _enum(field)}
+    return {value: english(field, value) for value in _enum(field)}
 
 
 def value_of(field: str, english_name: str) -> str:

@@ -151,7 +151,8 @@ def feedback_respond(id: str):
 def _complaint_form(organization, errors=None, values=None):
     return tk.render("oit/channels/complaint_new.html", {
         "organization": organization, "errors": errors or {}, "values": values or {},
-        "categories": complaints.categories(), "types": abuse.allowed_types(),
+        "categories": complaints.categories(), "category_names": complaints.names_in_page_language("category"),
+        "types": abuse.allowed_types(),
         "max_size_mb": int(abuse.setting("attachment_max_size")) / 1048576,
         "max_count": int(abuse.setting("attachment_max_count")),
         "notice": abuse.setting("privacy_notice"),
@@ -187,7 +188,9 @@ def complaint_status():
             return _throttled(error)
         except tk.ObjectNotFound as error:
             errors = {"tracking_code": [str(error)]}
-    return _no_store(tk.render("oit/channels/complaint_status.html", {"found": found, "errors": errors}))
+    return _no_store(tk.render("oit/channels/complaint_status.html", {
+        "found": found, "errors": errors, "labels": complaints.STATUS_LABELS,
+        "closure_labels": complaints.CLOSURE_LABELS}))
 
 
 # --- complaints: the officers' side -----------------------------------------------------
@@ -201,7 +204,8 @@ def complaint_list(org: str):
         return tk.abort(403, str(error))
     return _no_store(tk.render("oit/channels/complaint_list.html", {
         "organization": organization, "complaints": found, "statuses": COMPLAINT_STATUSES,
-        "labels": complaints.in_both(complaints.STATUS_LABELS), "may_designate": _may("oit_complaint_officer_add", organization)}))
+        "labels": complaints.STATUS_LABELS, "category_names": complaints.names_in_page_language("category"),
+        "channel_names": complaints.names_in_page_language("channel"), "may_designate": _may("oit_complaint_officer_add", organization)}))
 
 
 def _may(auth: str, organization: model.Group) -> bool:
@@ -291,8 +295,9 @@ def complaint_read(id: str):
         return tk.abort(404)
     return _no_store(tk.render("oit/channels/complaint_read.html", {
         "complaint": complaint, "organization": model.Group.get(complaint["owner_org"]), "errors": errors,
-        "statuses": COMPLAINT_STATUSES, "closures": CLOSURES, "labels": complaints.in_both(complaints.STATUS_LABELS),
-        "closure_labels": complaints.in_both(complaints.CLOSURE_LABELS)}))
+        "category_names": complaints.names_in_page_language("category"),
+        "statuses": COMPLAINT_STATUSES, "closures": CLOSURES, "labels": complaints.STATUS_LABELS,
+        "closure_labels": complaints.CLOSURE_LABELS}))
 
 
 @channels.route("/oit/complaints/<id>/attachments/<attachment_id>")

@@ -16,6 +16,7 @@ import ckan.plugins
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
+from ckanext.oit import compat
 from workflow_fixtures import shared_office  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -34,7 +35,7 @@ def world(shared_office):
     try:
         return _world(shared_office)
     finally:
-        ckan.plugins.unload_non_system_plugins()
+        compat.unload_plugins()
 
 
 def _world(office):

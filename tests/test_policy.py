@@ -32,7 +32,10 @@ def test_every_registered_action_is_classified():
 
 def test_every_class_names_only_actions_that_exist():
     registry = live_registry()
-    assert sorted(set(policy.RULES) - set(registry)) == []
+    absent = set(policy.RULES) - set(registry)
+    if tk.check_ckan_version(max_version="2.11.99"):
+        absent -= policy.SINCE_CKAN_2_12  # classified already, registered from 2.12 on
+    assert sorted(absent) == []
 
 
 def _chain(function):
@@ -51,7 +54,8 @@ def _chain(function):
 def test_the_guarded_classes_run_through_a_wrapper_of_ours(kind):
     registry = live_registry()
     for name, rule in policy.RULES.items():
-        if rule == kind and name not in VIA_ANOTHER_ACTION:
+        # a name not registered (CKAN 2.12's on 2.11) fails the test above unless it is one of those
+        if rule == kind and name not in VIA_ANOTHER_ACTION and name in registry:
             assert any(f.__module__.startswith("ckanext.oit") for f in _chain(registry[name])), name
 
 

@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories
 
-from ckanext.oit import thai_calendar
+from ckanext.oit import compat, thai_calendar
 
 # "changing": published, with the editor's change request open
 STATES = ("draft", "pending", "returned", "published", "withdrawn", "changing")
@@ -114,4 +114,4 @@ def shared_office(reset_db) -> Office:
         _reset_database(reset_db)
         return _new_office()
     finally:
-        ckan.plugins.unload_non_system_plugins()
+        compat.unload_plugins()

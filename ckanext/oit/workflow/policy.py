@@ -72,6 +72,7 @@ package_autocomplete package_collaborator_list_for_user
 package_list package_relationships_list package_search package_show
 resource_search resource_show resource_view_list
 resource_view_show scheming_dataset_schema_list scheming_dataset_schema_show status_show
+activity_delete_counts file_show file_owner_scan
 task_status_show term_translation_show user_autocomplete
 user_followee_count user_followee_list user_follower_count user_follower_list user_list
 user_show vocabulary_list vocabulary_show
@@ -88,6 +89,7 @@ organization_member_create organization_member_delete organization_patch
 send_email_notifications task_status_delete task_status_update task_status_update_many
 term_translation_update term_translation_update_many user_create user_delete user_invite
 user_patch user_update vocabulary_create vocabulary_delete vocabulary_update tag_create
+file_create file_register
 """
 _GUARDED = """
 package_create package_update package_patch package_revise package_delete
@@ -98,11 +100,17 @@ resource_create_default_resource_views package_create_default_resource_views
 datastore_create datastore_upsert datastore_delete datastore_records_delete
 datastore_run_triggers group_create group_update group_patch organization_create organization_update
 """
-_SYSADMIN = "dataset_purge member_create member_delete organization_purge tag_delete"
+_SYSADMIN = "dataset_purge member_create member_delete organization_purge tag_delete activity_delete activity_delete_all"
 _REFUSED = """
 package_relationship_create package_relationship_update package_relationship_delete
 package_collaborator_create package_collaborator_delete activity_create resource_view_clear
+file_delete file_rename file_pin file_unpin file_ownership_transfer
 """
+# New in CKAN 2.12 (its file storage, the clean-up of activities): absent on 2.11.
+SINCE_CKAN_2_12 = frozenset("""
+activity_delete activity_delete_all activity_delete_counts file_create file_delete file_owner_scan
+file_ownership_transfer file_pin file_register file_rename file_show file_unpin
+""".split())
 
 RULES: dict[str, str] = {
     name: kind
@@ -152,6 +160,32 @@ def _organization_packages(data_dict: dict[str, Any]) -> list[model.Package]:
         model.Package.owner_org == group.id, model.Package.state != "deleted").all()
 
 
+def _activity_package(activity_id: Any) -> model.Package | None:
+    from ckanext.activity.model import Activity
+
+    activity = Activity.get(str(activity_id)) if activity_id else None
+    return _package(activity.object_id) if activity is not None else None
+
+
+def _owner_package(owner_type: Any, owner_id: Any) -> model.Package | None:
+    if owner_type == "package":
+        return _package(owner_id)
+    if owner_type == "resource" and owner_id:
+        resource = model.Resource.get(str(owner_id))
+        return resource.package if resource is not None else None
+    return None
+
+
+def _file_packages(name: str, data_dict: dict[str, Any]) -> list[model.Package | None]:
+    """CKAN 2.12's files: the dataset that owns the file, and for a transfer the new owner's."""
+    file = model.Session.get(model.File, str(data_dict.get("id") or "")) if data_dict.get("id") else None
+    owner = file.owner if file is not None else None
+    found = [_owner_package(owner.owner_type, owner.owner_id)] if owner is not None else []
+    if name == "file_ownership_transfer":
+        found.append(_owner_package(data_dict.get("owner_type"), data_dict.get("owner_id")))
+    return found
+
+
 def _view_packages(data_dict: dict[str, Any]) -> list[model.Package]:
     from ckanext.oit.workflow.guard import view_package  # the guard's own lookup
 
@@ -172,6 +206,10 @@ def targets(name: str, data_dict: dict[str, Any]) -> list[model.Package]:
         found = [_package(data_dict.get("id"))]
     elif name == "activity_create":
         found = [_package(data_dict.get("object_id"))]
+    elif name == "activity_delete":
+        found = [_activity_package(data_dict.get("id"))]  # a range or all: no one dataset
+    elif name.startswith("file_"):
+        found = list(_file_packages(name, data_dict))
     elif name == "tag_delete":
         found = list(_packages_of_tag(data_dict))
     elif name == "organization_purge":
@@ -291,8 +329,11 @@ def registered_names(plugin: Any) -> set[str]:
     from ckan import authz
 
     names: set[str] = set()
-    for part in ("get", "create", "update", "delete", "patch"):
-        module = importlib.import_module(f"ckan.logic.action.{part}")
+    for part in ("get", "create", "update", "delete", "patch", "file"):
+        try:
+            module = importlib.import_module(f"ckan.logic.action.{part}")
+        except ModuleNotFoundError:  # file: CKAN 2.12 on
+            continue
         names.update(k for k, _ in authz.get_local_functions(module))
     for other in p.PluginImplementations(p.IActions):
         if other is not plugin:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, notifications
+from ckanext.oit import audit, compat, notifications
 from ckanext.oit.audit.model import audit_event_table
 from ckanext.oit.workflow import activity, change_requests
 from ckanext.oit.workflow.states import PUBLISHED, TRANSITIONS, status_of
@@ -61,8 +61,8 @@ def _four_eyes(user: model.User, own: bool, th: str, en: str) -> None:
 
 def _write_state(package: model.Package, user: model.User, fields: dict[str, Any]) -> dict[str, Any]:
     """Save workflow fields (and so visibility) without committing."""
-    context = {"user": user.name, "oit_workflow": True, "ignore_auth": True, "defer_commit": True}
-    return tk.get_action("package_patch")(context, dict(fields, id=package.id))
+    context = {"user": user.name, "oit_workflow": True, "ignore_auth": True}
+    return compat.package_patch_deferred(context, dict(fields, id=package.id))
 
 
 def _user_dict(user: model.User) -> dict[str, Any]:

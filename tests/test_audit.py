@@ -330,7 +330,7 @@ def test_csv_in_thai_has_a_bom_a_thai_header_and_buddhist_era_local_times():
 
 def test_csv_in_english():
     header, row = _rows(audit.to_csv([_event(action="custom_step", from_state=None, to_state=None)], lang="en"))
-    assert header == ["Time", "Actor", "Action", "From", "To", "Comment", "Dataset ID", "Changes"]
+    assert header == ["Time", "Actor", "Action", "From", "To", "Note", "Dataset ID", "Changes"]
     assert row[:5] == ["25 Nov 2026 14:03", "ผอ.สมชาย", "custom_step", "", ""]
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
+from ckanext.oit.i18n_messages import language
 from ckanext.oit.i18n_dates import (
     as_display_time, localised_nice_date, oit_format_datetime, oit_is_thai, render_datetime,
 )
@@ -23,7 +24,7 @@ __all__ = [
     "oit_user_name", "oit_package_dict", "oit_audit_action_label",
     "oit_lang_text", "oit_item_choices", "oit_item_label", "oit_fiscal_year_label",
     "oit_period_label", "oit_format_date", "oit_format_amount", "oit_dataset_type_label",
-    # พ.ศ. dates in Thai mode: CKAN's date helpers chained, and ours
+    # Buddhist Era dates in Thai mode: CKAN's date helpers chained, and ours
     "render_datetime", "localised_nice_date", "oit_format_datetime", "oit_is_thai",
     # names CKAN makes from machine names, in the page's language
     "humanize_entity_type", "oit_resource_items", "oit_activity_type_label",
@@ -35,15 +36,12 @@ __all__ = [
 
 
 def _lang() -> str:
-    try:
-        return tk.h.lang() or "th"
-    except (RuntimeError, AttributeError, TypeError):
-        return tk.config.get("ckan.locale_default") or "th"
+    return language()
 
 
 def oit_lang_text(th: str, en: str) -> str:
-    """Thai or English, by the page's language."""
-    return en if _lang().startswith("en") else th
+    """Data written in both languages (a schema's label, an item's name), by the page's language."""
+    return en if language() == "en" else th
 
 
 def oit_item_choices(dataset_type: str) -> list[dict[str, str]]:
@@ -85,7 +83,7 @@ def oit_period_label(period: str, fiscal_year: Any) -> str:
 
 
 def oit_format_date(value: Any, style: str = "long") -> str:
-    """An ISO date or datetime as people read it: พ.ศ. and Thai month names in Thai."""
+    """An ISO date or datetime as people read it: Buddhist Era years and Thai month names in Thai."""
     if not value:
         return ""
     try:

@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit.i18n_dates import oit_is_thai
+from ckanext.oit.i18n_messages import language
 
 __all__ = ["humanize_entity_type", "oit_resource_items", "oit_activity_type_label"]
 
@@ -27,10 +27,8 @@ def _type_labels(dataset_type: str) -> tuple[str, str] | None:
     label = (schema or {}).get("oit_label")
     if not label:
         return None
-    if oit_is_thai():
-        name = f"ชุดข้อมูล{label['th']}"
-        return name, name
-    return f"{label['en']} dataset", f"{label['en']} datasets"
+    kind = label[language()]
+    return tk._("%(kind)s dataset") % {"kind": kind}, tk._("%(kind)s datasets") % {"kind": kind}
 
 
 @tk.chained_helper

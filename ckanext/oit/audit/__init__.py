@@ -27,6 +27,7 @@ from ckanext.oit import spreadsheet_cells, thai_calendar
 # The submodule is named `model`: importing it binds `model` in this package,
 # hence `ckan_model` for CKAN's.
 from ckanext.oit.audit.model import CONTENT_FIELDS, AuditEvent, audit_event_table
+from ckanext.oit.i18n_messages import N_, Message, language
 from ckanext.oit.workflow.states import LABELS as _STATE_NAMES
 
 __all__ = [
@@ -233,33 +234,30 @@ def verify() -> VerifyResult:
 
 # --- CSV export -----------------------------------------------------------------
 
-HEADERS: dict[str, tuple[str, ...]] = {
-    "th": ("เวลา", "ผู้ดำเนินการ", "การดำเนินการ", "สถานะเดิม", "สถานะใหม่",
-           "หมายเหตุ", "รหัสชุดข้อมูล", "การเปลี่ยนแปลง"),
-    "en": ("Time", "Actor", "Action", "From", "To", "Comment", "Dataset ID", "Changes"),
-}
+# The columns of the CSV (msgids).
+HEADERS: tuple[str, ...] = (N_("Time"), N_("Actor"), N_("Action"), N_("From"), N_("To"),
+                            N_("Note"), N_("Dataset ID"), N_("Changes"))
 
-# The workflow's own names of its states.
-STATE_LABELS: dict[str, dict[str, str]] = {
-    code: {"th": th, "en": en} for code, (th, en) in _STATE_NAMES.items()
-}
+# The workflow's own names of its states (code -> msgid).
+STATE_LABELS: dict[str, str] = dict(_STATE_NAMES)
 
-# Names for action codes; a code not listed is shown as it is. The workflow
-# may add its own codes here.
-ACTION_LABELS: dict[str, dict[str, str]] = {
-    "create": {"th": "สร้าง", "en": "Create"},
-    "update": {"th": "แก้ไข", "en": "Update"},
-    "delete": {"th": "ลบ", "en": "Delete"},
-    "submit": {"th": "ส่งขออนุมัติ", "en": "Submit for approval"},
-    "approve": {"th": "อนุมัติ", "en": "Approve"},
-    "return": {"th": "ส่งกลับแก้ไข", "en": "Return for changes"},
-    "withdraw": {"th": "ถอนการเผยแพร่", "en": "Withdraw"},
-    "resource_create": {"th": "เพิ่มไฟล์/ทรัพยากร", "en": "Add resource"},
-    "resource_update": {"th": "แก้ไขไฟล์/ทรัพยากร", "en": "Update resource"},
-    "resource_delete": {"th": "ลบไฟล์/ทรัพยากร", "en": "Delete resource"},
-    "change_request": {"th": "ขอแก้ไขข้อมูลที่เผยแพร่แล้ว", "en": "Request a change"},
-    "change_approve": {"th": "อนุมัติคำขอแก้ไข", "en": "Approve change"},
-    "change_return": {"th": "ส่งคืนคำขอแก้ไข", "en": "Return change"},
+# Names for action codes (code -> msgid); a code not listed is shown as it is.
+# Other capabilities add their own codes here.
+ACTION_LABELS: dict[str, str] = {
+    "create": N_("Create"),
+    "update": N_("Update"),
+    "delete": N_("Delete"),
+    "submit": N_("Submit for approval"),
+    "approve": N_("Approve"),
+    "return": N_("Return for changes"),
+    "withdraw": N_("Withdraw"),
+    # not CKAN's "Add resource" button: the trail's names are its own
+    "resource_create": N_("Add a resource"),
+    "resource_update": N_("Update a resource"),
+    "resource_delete": N_("Delete a resource"),
+    "change_request": N_("Request a change"),
+    "change_approve": N_("Approve change"),
+    "change_return": N_("Return change"),
 }
 
 _NOTHING = "—"
@@ -267,14 +265,12 @@ _SUMMARY_VALUE_MAX = 80
 _MISSING = object()
 
 
-def _lang(lang: str) -> str:
-    return "en" if (lang or "").lower().startswith("en") else "th"
-
-
-def _label(labels: Mapping[str, Mapping[str, str]], code: str | None, lang: str) -> str:
+def label(labels: Mapping[str, str], code: str | None, lang: str | None = None) -> str:
+    """The name of ``code`` in ``lang`` (the request's by default); an unknown code as it is."""
     if not code:
         return ""
-    return labels.get(code, {}).get(lang, code)
+    msgid = labels.get(code)
+    return Message(msgid).say(lang) if msgid else code
 
 
 def _display_time(created: datetime.datetime, lang: str) -> str:
@@ -318,18 +314,18 @@ _cell = spreadsheet_cells.csv_cell
 
 def to_csv(events: Iterable[AuditEvent], lang: str = "th") -> str:
     """The events as CSV text for Excel: BOM, a header row in Thai or English,
-    local times (พ.ศ. in Thai), one row per event."""
-    lang = _lang(lang)
+    local times (Buddhist Era years in Thai), one row per event."""
+    lang = language(lang or "th")
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HEADERS[lang])
+    writer.writerow([Message(header).say(lang) for header in HEADERS])
     for event in events:
         writer.writerow([
             _display_time(event.created, lang),
             _cell(event.actor_name or event.actor_id),
-            _cell(_label(ACTION_LABELS, event.action, lang)),
-            _cell(_label(STATE_LABELS, event.from_state, lang)),
-            _cell(_label(STATE_LABELS, event.to_state, lang)),
+            _cell(label(ACTION_LABELS, event.action, lang)),
+            _cell(label(STATE_LABELS, event.from_state, lang)),
+            _cell(label(STATE_LABELS, event.to_state, lang)),
             _cell(event.comment),
             _cell(event.package_id),
             _cell(_changes(_parse(event.before), _parse(event.after))),

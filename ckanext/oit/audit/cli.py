@@ -6,6 +6,7 @@ import click
 from ckan import model
 
 from ckanext.oit import audit as trail
+from ckanext.oit.i18n_messages import Message
 
 __all__ = ["audit"]
 
@@ -39,8 +40,7 @@ def export(org: str, lang: str, output: str | None) -> None:
     group = model.Group.get(org)
     if group is None or not group.is_organization:
         raise click.BadParameter(
-            f"ไม่พบหน่วยงาน “{org}” / no organisation named '{org}'", param_hint="--org"
-        )
+            Message("No organisation named “%(org)s”", org=org).say(lang), param_hint="--org")
     found = trail.events(owner_org=group.id)
     text = trail.to_csv(found, lang=lang)
     if output:

@@ -16,6 +16,8 @@ from ckanext.oit.workflow import change_requests, transitions
 from ckanext.oit.workflow.model import ChangeRequest
 from ckanext.oit.frameworks import Edition, Item
 from ckanext.oit.logic import schema
+from ckanext.oit.i18n_messages import Message, both
+from ckanext.oit.messages import DATASET_NOT_FOUND, ORGANISATION_NOT_FOUND
 
 __all__ = [
     "oit_framework_list", "oit_framework_show",
@@ -71,7 +73,7 @@ def oit_framework_show(context, data_dict):
     """One edition with its items.
 
     :param edition: the edition's name, e.g. ``2565``
-    :param fiscal_year: or a fiscal year (พ.ศ.): the edition that applies to it
+    :param fiscal_year: or a fiscal year (Buddhist Era, e.g. 2569): the edition that applies to it
     """
     tk.check_access("oit_framework_show", context, data_dict)
     data, errors = tk.navl_validate(data_dict, schema.framework_show(), context)
@@ -80,8 +82,7 @@ def oit_framework_show(context, data_dict):
     if data.get("edition"):
         edition = frameworks.edition(data["edition"])
         if edition is None:
-            raise tk.ObjectNotFound(
-                f"ไม่มีแบบตรวจ OIT ฉบับ {data['edition']} / There is no OIT edition {data['edition']}")
+            raise tk.ObjectNotFound(both("There is no OIT edition %(edition)s", edition=data["edition"]))
     else:
         edition = frameworks.edition_for(data["fiscal_year"])
     result = _edition_summary(edition)
@@ -147,10 +148,13 @@ def _validated(data_dict: dict, input_schema: dict, context) -> dict:
     return data
 
 
+_ID_OR_ORGANIZATION = Message("Give id or organization")
+
+
 def _package_or_404(id_or_name: str) -> model.Package:
     package = model.Package.get(str(id_or_name or ""))
     if package is None:
-        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล / Dataset not found")
+        raise tk.ObjectNotFound(DATASET_NOT_FOUND.both())
     return package
 
 
@@ -168,7 +172,7 @@ def oit_change_request_list(context, data_dict):
     else:
         org = model.Group.get(str(data_dict.get("organization") or ""))
         if org is None:
-            raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
+            raise tk.ValidationError({"id": [_ID_OR_ORGANIZATION.both()]})
         query = query.filter(ChangeRequest.owner_org == org.id)
     if status != "all":
         query = query.filter(ChangeRequest.status == status)
@@ -183,7 +187,7 @@ def oit_change_request_show(context, data_dict):
     """
     request = model.Session.get(ChangeRequest, str(data_dict.get("id") or ""))
     if request is None:
-        raise tk.ObjectNotFound("ไม่พบคำขอแก้ไข / Change request not found")
+        raise tk.ObjectNotFound(both("Change request not found"))
     tk.check_access("oit_change_request_show", context, dict(data_dict, package_id=request.package_id))
     return change_requests.show(request)
 
@@ -203,7 +207,7 @@ def oit_audit_list(context, data_dict):
     else:
         org = model.Group.get(str(data_dict.get("organization") or ""))
         if org is None:
-            raise tk.ValidationError({"id": ["ระบุ id หรือ organization / Give id or organization"]})
+            raise tk.ValidationError({"id": [_ID_OR_ORGANIZATION.both()]})
         events = audit.events(owner_org=org.id, limit=limit, offset=offset)
     return [audit.event_dict(e) for e in events]
 
@@ -229,7 +233,7 @@ def oit_table_schema_show(context, data_dict):
     tk.check_access("oit_table_schema_show", context, data_dict)
     schema = tables.get(str(data_dict.get("name") or ""))
     if schema is None:
-        raise tk.ObjectNotFound(f"ไม่มีตาราง {data_dict.get('name')} / No table schema {data_dict.get('name')}")
+        raise tk.ObjectNotFound(both("No table schema %(name)s", name=data_dict.get("name")))
     return schema
 
 
@@ -241,7 +245,7 @@ def oit_records_search(context, data_dict):
 
     :param organization: the organisation's id or name
     :param table: the table schema's name, e.g. ``procurement-monthly-summary``
-    :param fiscal_year: (optional) พ.ศ.
+    :param fiscal_year: (optional) Buddhist Era
     :param period: (optional) e.g. ``2025-10``
     :param filters: (optional) ``{column: value}`` (a dict or JSON text)
     :param limit: (optional, default 100) and ``offset``
@@ -249,7 +253,7 @@ def oit_records_search(context, data_dict):
     tk.check_access("oit_records_search", context, data_dict)
     org = model.Group.get(str(data_dict.get("organization") or ""))
     if org is None:
-        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+        raise tk.ObjectNotFound(ORGANISATION_NOT_FOUND.both())
     data = _validated(data_dict, schema.records_search(), context)
     return records_search.search(
         {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
@@ -266,7 +270,7 @@ def oit_compliance_show(context, data_dict):
     Outsiders see what is public only: unpublished work shows as not published.
 
     :param id: the organisation's id or name
-    :param fiscal_year: (optional) พ.ศ.; the current one by default
+    :param fiscal_year: (optional) Buddhist Era; the current one by default
     :param as_of: (optional) ISO date; today by default
     """
     tk.check_access("oit_compliance_show", context, data_dict)
@@ -279,7 +283,7 @@ def _org_year_date(data_dict):
     import datetime
     org = model.Group.get(str(data_dict.get("id") or ""))
     if org is None or not org.is_organization:
-        raise tk.ObjectNotFound("ไม่พบหน่วยงาน / Organisation not found")
+        raise tk.ObjectNotFound(ORGANISATION_NOT_FOUND.both())
     data = _validated(data_dict, schema.fiscal_year_as_of(), {})
     as_of = data.get("as_of") or datetime.date.today()
     fiscal_year = data.get("fiscal_year") or thai_calendar.fiscal_year_of(as_of)
@@ -288,11 +292,11 @@ def _org_year_date(data_dict):
 
 @tk.side_effect_free
 def oit_itas_export(context, data_dict):
-    """The ITAS answer sheet: per item of the edition, มี/ไม่มี (published or not),
+    """The ITAS answer sheet: per item of the edition, "has" or "has not" (published or not),
     the landing-page URL to submit and the agency's explanation.
 
     :param id: the organisation's id or name
-    :param fiscal_year: (optional) พ.ศ.
+    :param fiscal_year: (optional) Buddhist Era
     """
     tk.check_access("oit_itas_export", context, data_dict)
     org, fiscal_year, as_of = _org_year_date(data_dict)
@@ -302,13 +306,13 @@ def oit_itas_export(context, data_dict):
 def oit_itas_explanation_update(context, data_dict):
     """Set the explanation the agency gives with one item's ITAS answer.
 
-    :param id: the organisation; :param fiscal_year: พ.ศ.; :param item_key:; :param text:
+    :param id: the organisation; :param fiscal_year: Buddhist Era; :param item_key:; :param text:
     """
     tk.check_access("oit_itas_explanation_update", context, data_dict)
     org, fiscal_year, _ = _org_year_date(data_dict)
     key = str(data_dict.get("item_key") or "")
     if frameworks.item_for(key, fiscal_year) is None:
-        raise tk.ValidationError({"item_key": [f"ไม่มีรายการ {key} / Unknown item {key}"]})
+        raise tk.ValidationError({"item_key": [both("Unknown item %(key)s", key=key)]})
     existing = model.Session.get(ItasExplanation, (org.id, fiscal_year, key))
     row = existing or ItasExplanation(owner_org=org.id, fiscal_year=fiscal_year, item_key=key)
     text = str(data_dict.get("text") or "")
@@ -348,6 +352,6 @@ def oit_organization_parent_set(context, data_dict):
     tk.check_access("oit_organization_parent_set", context, data_dict)
     child, parent = model.Group.get(str(data_dict.get("id") or "")), model.Group.get(str(data_dict.get("parent") or ""))
     if child is None or parent is None or child.id == parent.id:
-        raise tk.ValidationError({"parent": ["ระบุหน่วยงานและหน่วยงานแม่ที่ต่างกัน / Give two different organisations"]})
+        raise tk.ValidationError({"parent": [both("Give two different organisations")]})
     rollup.set_parent(child, parent)
     return {"id": child.name, "parent": parent.name}

@@ -8,6 +8,8 @@ from ckan import model
 
 from ckanext.oit.channels import auth as _channels
 from ckanext.oit.channels.auth import *  # noqa: F401,F403  (re-exported for toolkit.blanket)
+from ckanext.oit.i18n_messages import N_, Message
+from ckanext.oit.messages import DATASET_NOT_FOUND, SYSADMINS_ONLY
 from ckanext.oit.workflow.states import may, role_of
 
 __all__ = [
@@ -34,7 +36,7 @@ def oit_framework_show(context, data_dict):
 def _role_in_dataset(context: dict[str, Any], id_or_name: Any, needed: str) -> dict[str, Any]:
     package = model.Package.get(str(id_or_name or ""))
     if package is None:
-        return {"success": False, "msg": "ไม่พบชุดข้อมูล / Dataset not found"}
+        return {"success": False, "msg": DATASET_NOT_FOUND.both()}
     if may(role_of(context.get("user"), package), needed):
         return {"success": True}
     return {"success": False, "msg": _refusal(needed)}
@@ -51,11 +53,14 @@ def _role_in_org(context: dict[str, Any], org_id: Any, needed: str) -> dict[str,
     return {"success": False, "msg": _refusal(needed)}
 
 
+# the role an action needs -> what its refusal says
+_REFUSALS = {"member": N_("Only members of the organisation may do this"),
+            "editor": N_("Only the organisation's editors may do this"),
+            "admin": N_("Only the director (organisation admin) may do this")}
+
+
 def _refusal(needed: str) -> str:
-    who = {"member": ("สมาชิกของหน่วยงาน", "members of the organisation"),
-           "editor": ("เจ้าหน้าที่ของหน่วยงาน (editor)", "the organisation's editors"),
-           "admin": ("ผู้อำนวยการ (admin ของหน่วยงาน)", "the director (organisation admin)")}[needed]
-    return f"เฉพาะ{who[0]}เท่านั้น / Only {who[1]} may do this"
+    return Message(_REFUSALS[needed]).both()
 
 
 def oit_submit(context, data_dict):
@@ -120,4 +125,4 @@ def oit_compliance_rollup(context, data_dict):
 
 
 def oit_organization_parent_set(context, data_dict):
-    return {"success": False, "msg": "เฉพาะผู้ดูแลระบบ / Sysadmins only"}
+    return {"success": False, "msg": SYSADMINS_ONLY.both()}

@@ -8,17 +8,17 @@ import re
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, thai_calendar
+from ckanext.oit.i18n_messages import both
 
 
 def _either_edition_or_fiscal_year(key, data, errors, context):
     if not data.get(("edition",)) and not data.get(("fiscal_year",)):
-        errors[("edition",)].append(
-            "ระบุ edition หรือ fiscal_year อย่างใดอย่างหนึ่ง / Give either edition or fiscal_year")
+        errors[("edition",)].append(both("Give either edition or fiscal_year"))
 
 
 def _fiscal_year(value):
     if isinstance(value, bool) or not isinstance(value, (int, str)):
-        raise tk.Invalid("ปีงบประมาณต้องเป็นตัวเลขปี พ.ศ. / The fiscal year must be a year number (BE)")
+        raise tk.Invalid(both("The fiscal year must be a year number (BE)"))
     try:
         return disclosure.parse_fiscal_year(value)
     except disclosure.DisclosureError as error:
@@ -51,8 +51,7 @@ def _whole_number(least: int, most: int):
     def validator(value):
         text = thai_calendar.normalise_digits(str(value)).strip() if not isinstance(value, bool) else ""
         if not re.fullmatch(r"[+-]?[0-9]{1,19}", text) or not least <= int(text) <= most:
-            raise tk.Invalid(f"ต้องเป็นจำนวนเต็มตั้งแต่ {least} ถึง {most} / "
-                             f"Must be a whole number from {least} to {most}")
+            raise tk.Invalid(both("Must be a whole number from %(least)d to %(most)d", least=least, most=most))
         return int(text)
     return validator
 
@@ -63,7 +62,7 @@ def _iso_date(value):
     try:
         return datetime.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise tk.Invalid("วันที่ต้องเป็น YYYY-MM-DD / The date must be YYYY-MM-DD")
+        raise tk.Invalid(both("The date must be YYYY-MM-DD"))
 
 
 def _json_object(value):
@@ -74,14 +73,14 @@ def _json_object(value):
         except ValueError:
             value = None
     if not isinstance(value, dict):
-        raise tk.Invalid("ต้องเป็น JSON / Must be JSON: {column: value}")
+        raise tk.Invalid(both("Must be JSON: {column: value}"))
     return value
 
 
 def _one_of(*choices: str):
     def validator(value):
         if value not in choices:
-            raise tk.Invalid(f"ต้องเป็นค่าใดค่าหนึ่งใน {', '.join(choices)} / Must be one of {', '.join(choices)}")
+            raise tk.Invalid(both("Must be one of %(choices)s", choices=", ".join(choices)))
         return value
     return validator
 

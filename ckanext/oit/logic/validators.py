@@ -1,5 +1,5 @@
 """Validators of the OIT dataset fields (named in schemas/presets.yaml and
-schemas/datasets/*.yaml). Messages are Thai, then English."""
+schemas/datasets/*.yaml). Messages are Thai, then English, from the catalogue."""
 from __future__ import annotations
 
 import re
@@ -14,6 +14,7 @@ from ckanext.scheming.validation import scheming_validator
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
 from ckanext.oit.disclosure import DisclosureError
+from ckanext.oit.i18n_messages import both
 
 __all__ = [
     "oit_fiscal_year", "oit_item_key", "oit_period", "oit_thai_date", "oit_amount",
@@ -79,25 +80,27 @@ def oit_period(key, data, errors, context):
 
 
 def oit_thai_date(value):
-    """Dates as Thai offices write them (15/10/2568, 15 ต.ค. 2568 …), stored as ISO ค.ศ."""
+    """Dates as Thai offices write them (15/10/2568, or with a Thai month name), stored as ISO (CE)."""
     try:
         return thai_calendar.parse_date(str(value)).isoformat()
     except thai_calendar.ThaiDateError as error:
         raise tk.Invalid(str(error))
 
 
-_AMOUNT_NOISE = re.compile(r"[,\s]|บาท|฿|THB", re.IGNORECASE)
+# the currency as people write it beside an amount: the word baht in Thai script, the baht sign, THB
+_BAHT = ("\u0e1a\u0e32\u0e17", "\u0e3f", "THB")
+_AMOUNT_NOISE = re.compile(r"[,\s]|" + "|".join(map(re.escape, _BAHT)), re.IGNORECASE)
 
 
 def oit_amount(value):
-    """A non-negative amount in baht: Thai digits, separators and 'บาท' accepted."""
+    """A non-negative amount in baht: Thai digits, separators and the word baht accepted."""
     text = _AMOUNT_NOISE.sub("", thai_calendar.normalise_digits(str(value)))
     try:
         amount = Decimal(text)
     except InvalidOperation:
-        raise tk.Invalid(f"'{value}' ไม่ใช่จำนวนเงิน / '{value}' is not an amount of money")
+        raise tk.Invalid(both("'%(value)s' is not an amount of money", value=value))
     if not amount.is_finite() or amount < 0:
-        raise tk.Invalid(f"จำนวนเงินต้องไม่ติดลบ (ได้รับ {value}) / The amount must not be negative (got {value})")
+        raise tk.Invalid(both("The amount must not be negative (got %(value)s)", value=value))
     return str(amount.quantize(Decimal("0.01")))
 
 
@@ -105,16 +108,14 @@ def oit_positive_integer(value):
     """A whole number ≥ 0, Thai digits and separators accepted."""
     text = re.sub(r"[,\s]", "", thai_calendar.normalise_digits(str(value)))
     if not text.isdigit():
-        raise tk.Invalid(f"'{value}' ไม่ใช่จำนวนเต็มที่ไม่ติดลบ / '{value}' is not a whole number ≥ 0")
+        raise tk.Invalid(both("'%(value)s' is not a whole number ≥ 0", value=value))
     return str(int(text))
 
 
 def oit_egp_project_number(value):
     text = re.sub(r"[\s\-]", "", thai_calendar.normalise_digits(str(value)))
     if not (text.isdigit() and len(text) == 11):
-        raise tk.Invalid(
-            f"เลขที่โครงการ e-GP ต้องเป็นตัวเลข 11 หลัก (ได้รับ {value}) / "
-            f"The e-GP project number has 11 digits (got {value})")
+        raise tk.Invalid(both("The e-GP project number has 11 digits (got %(value)s)", value=value))
     return text
 
 
@@ -129,12 +130,19 @@ def oit_default(field, schema):
     return validator
 
 
-def oit_update_frequency_from_item(key, data, errors, context):
-    if not _empty(data.get(key)):
-        return
-    parts = _disclosure_parts(data)
-    if parts:
-        data[key] = "เดือน" if parts[0].cadence == "monthly" else "ปี"
+@scheming_validator
+def oit_update_frequency_from_item(field, schema):
+    """An empty unit follows the item's cadence: the field's choice named Month or Year in English."""
+    by_english = {choice["label"]["en"]: choice["value"] for choice in field.get("choices") or []
+                  if isinstance(choice.get("label"), dict)}
+
+    def validator(key, data, errors, context):
+        if not _empty(data.get(key)):
+            return
+        parts = _disclosure_parts(data)
+        if parts:
+            data[key] = by_english["Month" if parts[0].cadence == "monthly" else "Year"]
+    return validator
 
 
 def oit_data_source_from_organization(key, data, errors, context):
@@ -179,9 +187,9 @@ def oit_channel_url_for_channel_items(key, data, errors, context):
     parts = _disclosure_parts(data)
     if parts and parts[0].evidence == "channel" and _empty(data.get(key)):
         item = parts[0]
-        _fail(key, errors,
-              f"รายการ {item.code} ({item.name_th}) เป็นช่องทาง ต้องระบุลิงก์ของช่องทางที่ใช้งานได้ / "
-              f"Item {item.code} ({item.name_en}) is a channel: give the link to the working channel")
+        _fail(key, errors, both(
+            "Item %(code)s (%(name)s) is a channel: give the link to the working channel",
+            code=item.code, name=lambda lang: item.name_th if lang == "th" else item.name_en))
 
 
 def oit_fill_name_and_title(key, data, errors, context):
@@ -218,9 +226,9 @@ def oit_unique_disclosure(key, data, errors, context):
         # theirs, or the clash named below.
         errors[("name",)] = []
     if same is not None:
-        errors[("item_key",)].append(
-            f"หน่วยงานนี้มีชุดข้อมูลของรายการนี้ ปีงบประมาณ และช่วงเวลาเดียวกันแล้ว: {same.name} / "
-            f"This organisation already has a dataset for this item, fiscal year and period: {same.name}")
+        errors[("item_key",)].append(both(
+            "This organisation already has a dataset for this item, fiscal year and period: %(name)s",
+            name=same.name))
 
 
 def _same_disclosure(data, context):
@@ -236,12 +244,12 @@ def _same_disclosure(data, context):
 def tag_name_validator(value: Any, context: Any) -> Any:
     """CKAN's tag rule (letters, digits, space, - _ .), plus the combining marks
     Thai is written with: CKAN's ``\\w`` leaves out the vowel and tone marks
-    (ั ิ ี ่ ้ …, Unicode category M), so it refuses "จัดซื้อ"."""
+    (Unicode category M), so it refuses most Thai words ("procurement" among them)."""
     for char in value:
         if not (char.isalnum() or char in " -_." or unicodedata.category(char).startswith("M")):
-            raise tk.Invalid(
-                f'คำสำคัญ "{value}" มีได้เฉพาะตัวอักษร ตัวเลข ช่องว่าง และเครื่องหมาย - _ . / '
-                f'Tag "{value}" can only contain letters, digits, spaces, hyphens, underscores or dots')
+            raise tk.Invalid(both(
+                'Tag "%(tag)s" can only contain letters, digits, spaces, hyphens, underscores or dots',
+                tag=value))
     return value
 
 

@@ -9,6 +9,8 @@ from typing import Any
 
 from flask import Response, request
 
+from ckanext.oit.i18n_messages import both
+
 STRINGS = ("id", "package_id", "resource_id", "name", "organization", "org_id", "owner_org", "object",
            "subject", "object_type", "type", "user", "username", "parent", "organization_id")
 LISTS_OF_STRINGS = ("datasets", "order")
@@ -31,18 +33,17 @@ def problems(data: dict[str, Any]) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key, value in data.items():
         if _has_nul(value) or _has_nul(key):
-            found[str(key).replace("\x00", "")] = [
-                "มีอักขระ NUL ซึ่งรับไม่ได้ / Contains a NUL character, which cannot be accepted"]
+            found[str(key).replace("\x00", "")] = [both("Contains a NUL character, which cannot be accepted")]
         elif key in STRINGS and value is not None and not isinstance(value, str):
-            found[key] = ["ต้องเป็นข้อความ / Must be a string"]
+            found[key] = [both("Must be a string")]
         elif key in LISTS_OF_STRINGS and value is not None and not (
                 isinstance(value, list) and all(isinstance(v, str) for v in value)):
-            found[key] = ["ต้องเป็นรายการของข้อความ / Must be a list of strings"]
+            found[key] = [both("Must be a list of strings")]
         elif key in DICTS and value is not None and not isinstance(value, dict):
-            found[key] = ["ต้องเป็นออบเจกต์ (dict) / Must be an object"]
+            found[key] = [both("Must be an object")]
         elif key in LISTS_OF_DICTS and value is not None and not (
                 isinstance(value, list) and all(isinstance(v, dict) for v in value)):
-            found[key] = ["ต้องเป็นรายการของออบเจกต์ / Must be a list of objects"]
+            found[key] = [both("Must be a list of objects")]
     return found
 
 

@@ -20,7 +20,7 @@ from flask_wtf.csrf import CSRFError
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import helpers, views
+from ckanext.oit import views
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -51,8 +51,7 @@ def _check() -> None:
     if _by_api_token():
         return
     if _foreign_source():
-        raise CSRFError(helpers.oit_lang_text(
-            "คำขอมาจากเว็บไซต์อื่น ระบบไม่รับ", "The request came from another site and was refused"))
+        raise CSRFError(tk._("The request came from another site and was refused"))
     current_app.extensions["csrf"].protect()
 
 

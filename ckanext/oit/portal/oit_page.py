@@ -19,7 +19,7 @@ from ckanext.oit import frameworks, thai_calendar
 from ckanext.oit.compliance.due import expected
 
 MAX_DATASETS = 5000
-FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a พ.ศ. year, not a typo'd CE one
+FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a Buddhist Era year, not a typo'd CE one
 
 
 def _public_search(data_dict: dict[str, Any]) -> dict[str, Any]:

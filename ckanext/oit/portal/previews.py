@@ -10,9 +10,13 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
+from ckanext.oit.i18n_messages import Message
+
 log = logging.getLogger(__name__)
 VIEW_TYPE = "datatables_view"
-TITLE = "ตารางข้อมูล"  # stored once, shown to everyone: the portal's default language
+# stored once, shown to everyone: said in the portal's default language
+TITLE = Message("Data table")
+DESCRIPTION = Message("The table's rows: search, sort and download them")
 
 
 def _context() -> dict[str, Any]:
@@ -29,9 +33,10 @@ def ensure_table_view(resource_id: str) -> dict[str, Any] | None:
     existing = next((v for v in views if v["view_type"] == VIEW_TYPE), None)
     if existing:
         return existing
+    lang = tk.config.get("ckan.locale_default") or "th"
     view = tk.get_action("resource_view_create")(_context(), {
-        "resource_id": resource_id, "view_type": VIEW_TYPE, "title": TITLE,
-        "description": "ข้อมูลในตาราง ค้นหา เรียง และดาวน์โหลดได้"})
+        "resource_id": resource_id, "view_type": VIEW_TYPE, "title": TITLE.say(lang),
+        "description": DESCRIPTION.say(lang)})
     # the table first: it is what the resource page opens with
     order = [view["id"]] + [v["id"] for v in views]
     tk.get_action("resource_view_reorder")(_context(), {"id": resource_id, "order": order})

@@ -17,6 +17,7 @@ from ckan import model
 
 from ckanext.oit import thai_calendar
 from ckanext.oit.i18n_dates import as_display_time, thai_datetime
+from ckanext.oit.i18n_messages import both
 from ckanext.oit.workflow.model import APPROVED, OPEN, RETURNED, ChangeRequest
 
 # Fields that change on every save; they say nothing to a reviewer.
@@ -36,8 +37,7 @@ def open_request(package_id: str) -> ChangeRequest | None:
 def _storage_dir(request_id: str) -> str:
     root = tk.config.get("ckan.storage_path")
     if not root:
-        raise tk.ValidationError({"upload": [
-            "ระบบยังไม่ได้ตั้งที่เก็บไฟล์ / No file storage is configured (ckan.storage_path)"]})
+        raise tk.ValidationError({"upload": [both("No file storage is configured (ckan.storage_path)")]})
     return os.path.join(root, "oit", "change-requests", request_id)
 
 
@@ -58,7 +58,7 @@ def _keep_upload(request_id: str, upload: Any) -> dict[str, str] | None:
                 target.close()
                 os.remove(path)
                 raise tk.ValidationError({"upload": [
-                    f"ไฟล์ใหญ่เกิน {limit // (1024 * 1024)} MB / The file is larger than {limit // (1024 * 1024)} MB"]})
+                    both("The file is larger than %(size)d MB", size=limit // (1024 * 1024))]})
             target.write(chunk)
     return {"path": path, "filename": upload.filename, "content_type": upload.content_type or ""}
 
@@ -83,13 +83,16 @@ def _someone_elses(request: ChangeRequest, user: model.User | None) -> None:
     author = model.User.get(request.requested_by or "")
     who = (author.fullname or author.name) if author is not None else (request.requested_by or "?")
     opened = as_display_time(request.requested_at)
-    when_th = thai_datetime(opened, with_hours=True)
-    when_en = f"{thai_calendar.format_date(opened.date(), 'long', 'en')} {opened:%H:%M}"
-    raise tk.ValidationError({"oit_change_request": [
-        f"ชุดข้อมูลนี้มีคำขอแก้ไข {request.id} ของ {who} เปิดอยู่ตั้งแต่ {when_th} "
-        f"เสนอการแก้ไขของท่านได้เมื่อคำขอนั้นได้รับการอนุมัติหรือส่งคืนแล้ว / "
-        f"This dataset has an open change request {request.id} by {who}, opened {when_en}; "
-        f"propose your change once that request is approved or returned"]})
+
+    def when(lang: str) -> str:
+        if lang == "th":
+            return thai_datetime(opened, with_hours=True)
+        return f"{thai_calendar.format_date(opened.date(), 'long', lang)} {opened:%H:%M}"
+
+    raise tk.ValidationError({"oit_change_request": [both(
+        "This dataset has an open change request %(request)s by %(who)s, opened %(when)s; "
+        "propose your change once that request is approved or returned",
+        request=request.id, who=who, when=when)]})
 
 
 def propose(context: dict[str, Any], package: model.Package, action: str,

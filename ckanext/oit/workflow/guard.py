@@ -13,6 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, dataset_types, notifications
+from ckanext.oit.i18n_messages import both
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.workflow.states import (
     DELETABLE, PENDING, PUBLISHED, WORKFLOW_FIELDS, is_oit, role_of, status_of,
@@ -22,8 +23,8 @@ Action = Callable[[dict, dict], Any]
 SKIP_DIFF = change_requests.NOISE | {"metadata_created"}
 
 
-def _deny(th: str, en: str):
-    raise tk.NotAuthorized(f"{th} / {en}")
+def _deny(message: str):
+    raise tk.NotAuthorized(message)
 
 
 def _passes(context: dict[str, Any], package: model.Package | None) -> bool:
@@ -62,8 +63,7 @@ def _record_operation(action: str, context: dict[str, Any], package: model.Packa
 def _not_while_pending(context: dict[str, Any], package: model.Package) -> None:
     """What the director is looking at stays as it is until the decision, for everyone."""
     if status_of(package) == PENDING:
-        _deny("ชุดข้อมูลนี้รออนุมัติอยู่ แก้ไขไม่ได้จนกว่าผู้อำนวยการจะอนุมัติหรือส่งกลับ",
-              "This dataset awaits approval; it cannot change until the director approves or returns it")
+        _deny(both("This dataset awaits approval; it cannot change until the director approves or returns it"))
 
 
 def _as_change_request(context: dict[str, Any], package: model.Package) -> bool:
@@ -108,8 +108,7 @@ def _registered_type(kind: Any) -> str:
     known = dataset_types.registered()
     if not isinstance(kind, str) or kind not in known:
         raise tk.ValidationError({"type": [
-            f"ประเภทชุดข้อมูลต้องเป็นหนึ่งใน {', '.join(known)} / "
-            f"The dataset type must be one of {', '.join(known)}"]})
+            both("The dataset type must be one of %(types)s", types=", ".join(known))]})
     return kind
 
 
@@ -122,7 +121,7 @@ def _no_forged_workflow_fields(context: dict[str, Any], data_dict: dict[str, Any
         key = extra.get("key") if isinstance(extra, dict) else None
         if isinstance(key, str) and key.strip().startswith("oit_"):
             raise tk.ValidationError({"extras": [
-                f"ช่อง {key} ตั้งค่าผ่าน extras ไม่ได้ / The field {key} cannot be set through extras"]})
+                both("The field %(field)s cannot be set through extras", field=key)]})
 
 
 @tk.chained_action
@@ -148,7 +147,7 @@ def package_update(original: Action, context, data_dict):
     data_dict = dict(data_dict, id=package.id)
     tk.check_access("package_update", context, data_dict)
     if data_dict.get("type") not in (None, package.type):
-        _deny("เปลี่ยนประเภทของชุดข้อมูลไม่ได้", "The type of a dataset cannot change")
+        _deny(both("The type of a dataset cannot change"))
     _registered_type(package.type)
     _no_forged_workflow_fields(context, data_dict)
     if _as_change_request(context, package):
@@ -168,8 +167,7 @@ def package_delete(original: Action, context, data_dict):
     tk.check_access("package_delete", context, data_dict)
     _not_while_pending(context, package)
     if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
-        _deny("ลบได้เฉพาะฉบับร่างหรือที่ส่งกลับแก้ไข ชุดข้อมูลที่เผยแพร่แล้วให้ถอนการเผยแพร่",
-              "Only drafts and returned datasets can be deleted; withdraw a published one instead")
+        _deny(both("Only drafts and returned datasets can be deleted; withdraw a published one instead"))
     return _changed("delete", original, context, data_dict, package)
 
 
@@ -182,7 +180,7 @@ def package_owner_org_update(original: Action, context, data_dict):
         return original(context, data_dict)
     _not_while_pending(context, package)
     if status_of(package) not in DELETABLE and role_of(context.get("user"), package) != "sysadmin":
-        _deny("ย้ายหน่วยงานได้เฉพาะฉบับร่าง", "Only drafts can move to another organisation")
+        _deny(both("Only drafts can move to another organisation"))
     tk.check_access("package_owner_org_update", context, data_dict)
     before = package.owner_org
     result = original(context, data_dict)
@@ -198,8 +196,7 @@ def _bulk(name: str) -> Action:
         packages = [p for p in (model.Package.get(i) for i in ids) if p is not None and is_oit(p)]
         if packages and not context.get("oit_workflow"):
             if name != "bulk_update_delete" or any(status_of(p) not in DELETABLE for p in packages):
-                _deny("การเผยแพร่ชุดข้อมูล OIT เปลี่ยนได้ผ่านขั้นตอนอนุมัติเท่านั้น",
-                      "The visibility of OIT datasets changes only through the approval workflow")
+                _deny(both("The visibility of OIT datasets changes only through the approval workflow"))
             tk.check_access(name, context, data_dict)
             for package in packages:
                 _record_operation("delete", context, package, {"bulk": name})
@@ -215,14 +212,14 @@ bulk_update_delete = _bulk("bulk_update_delete")
 
 # --- resources ------------------------------------------------------------
 
-def _not_moved(stored: Any, given: Any, kind: type, th: str, en: str) -> None:
+def _not_moved(stored: Any, given: Any, kind: type, message: str) -> None:
     """An id (or a dataset's name) the caller sends beside the object must be
     its stored parent."""
     if given in (None, ""):
         return
     parent = kind.get(str(given))
     if parent is None or parent.id != stored:
-        _deny(th, en)
+        _deny(message)
 
 
 def _resource_package(action: str, data_dict: dict[str, Any]) -> model.Package | None:
@@ -233,7 +230,7 @@ def _resource_package(action: str, data_dict: dict[str, Any]) -> model.Package |
     if resource is None:
         return None
     _not_moved(resource.package_id, data_dict.get("package_id"), model.Package,
-               "ทรัพยากรนี้อยู่ในชุดข้อมูลอื่น ย้ายไม่ได้", "This resource belongs to another dataset; it cannot move")
+               both("This resource belongs to another dataset; it cannot move"))
     return resource.package
 
 
@@ -267,7 +264,7 @@ def view_package(data_dict: dict[str, Any]) -> model.Package | None:
     view = model.ResourceView.get(str(data_dict.get("id") or "")) if data_dict.get("id") else None
     if view is not None:
         _not_moved(view.resource_id, resource_id, model.Resource,
-                   "มุมมองนี้เป็นของทรัพยากรอื่น ย้ายไม่ได้", "This view belongs to another resource; it cannot move")
+                   both("This view belongs to another resource; it cannot move"))
         resource_id = view.resource_id
     elif data_dict.get("order") and not resource_id:
         first = model.ResourceView.get(str(data_dict["order"][0]))
@@ -282,7 +279,7 @@ def _views_of_resource(data_dict: dict[str, Any]) -> None:
     for view_id in data_dict.get("order") or []:
         view = model.ResourceView.get(str(view_id))
         if view is None or view.resource_id != resource_id:
-            _deny("เรียงได้เฉพาะมุมมองของทรัพยากรนี้", "Only the views of this resource can be reordered")
+            _deny(both("Only the views of this resource can be reordered"))
 
 
 def _view_guard(action: str) -> Action:
@@ -309,8 +306,7 @@ def _view_guard(action: str) -> Action:
             return original(context, data_dict)
         _not_while_pending(context, package)
         if status_of(package) == PUBLISHED and role_of(context.get("user"), package) not in ("admin", "sysadmin"):
-            _deny("มุมมองของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนได้โดยผู้อำนวยการเท่านั้น",
-                  "Only the director changes the views of a published dataset")
+            _deny(both("Only the director changes the views of a published dataset"))
         details = _plain(data_dict)
         result = original(context, data_dict)
         _record_operation(action, context, package, details)
@@ -340,12 +336,10 @@ def _datastore_package(action: str, data_dict: dict[str, Any]) -> model.Package 
     if action == "datastore_create" and not resource_id:
         new = data_dict.get("resource")
         if not isinstance(new, dict) or not new.get("package_id"):
-            raise tk.ValidationError({"resource_id": [
-                "ต้องระบุ resource_id หรือ resource พร้อม package_id / "
-                "Give resource_id, or resource with its package_id"]})
+            raise tk.ValidationError({"resource_id": [both("Give resource_id, or resource with its package_id")]})
         return model.Package.get(str(new["package_id"]))
     if not isinstance(resource_id, str) or not resource_id:
-        raise tk.ValidationError({"resource_id": ["ต้องระบุ resource_id / resource_id is required"]})
+        raise tk.ValidationError({"resource_id": [both("resource_id is required")]})
     resource = model.Resource.get(resource_id)
     return resource.package if resource is not None else None
 
@@ -362,8 +356,7 @@ def _datastore_guard(action: str) -> Action:
             return original(context, data_dict)
         _not_while_pending(context, package)
         if status_of(package) == PUBLISHED and role_of(context.get("user"), package) != "sysadmin":
-            _deny("ข้อมูลในตารางของชุดข้อมูลที่เผยแพร่แล้วเปลี่ยนโดยตรงไม่ได้",
-                  "The table rows of a published dataset cannot be changed directly")
+            _deny(both("The table rows of a published dataset cannot be changed directly"))
         rows = data_dict.get("records")
         details = dict(_plain(data_dict), rows=len(rows) if isinstance(rows, list) else None)
         result = original(context, data_dict)  # it takes the rows out of data_dict
@@ -391,8 +384,7 @@ def _group_guard(action: str) -> Action:
         if names and not context.get("oit_workflow"):
             ids = [p.get("id") or p.get("name") if isinstance(p, dict) else p for p in names]
             if any(is_oit(model.Package.get(str(i or ""))) for i in ids):
-                _deny("เพิ่มชุดข้อมูล OIT เข้ากลุ่มด้วยวิธีนี้ไม่ได้",
-                      "OIT datasets cannot be put in a group this way")
+                _deny(both("OIT datasets cannot be put in a group this way"))
         return original(context, data_dict)
     guard.__name__ = action
     return tk.chained_action(guard)

@@ -15,9 +15,8 @@ def _user() -> str:
 
 
 def oit_status_label(status: str | None) -> str:
-    from ckanext.oit.helpers import oit_lang_text
-    th, en = LABELS.get(status or "draft", (status, status))
-    return oit_lang_text(th, en)
+    msgid = LABELS.get(status or "draft")
+    return tk._(msgid) if msgid else str(status)
 
 
 def oit_workflow_actions(pkg_dict: dict[str, Any]) -> list[str]:
@@ -60,6 +59,5 @@ def oit_package_dict(package_id: str) -> dict[str, Any]:
 def oit_audit_action_label(code: str | None) -> str:
     """The name of an audit event's action, in the page's language."""
     from ckanext.oit import audit
-    from ckanext.oit.helpers import oit_lang_text
-    names = audit.ACTION_LABELS.get(code or "")
-    return oit_lang_text(names["th"], names["en"]) if names else (code or "")
+    msgid = audit.ACTION_LABELS.get(code or "")
+    return tk._(msgid) if msgid else (code or "")

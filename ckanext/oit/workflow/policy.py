@@ -21,6 +21,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit
+from ckanext.oit.i18n_messages import N_, both
 from ckanext.oit.workflow import activity
 from ckanext.oit.workflow.states import is_oit
 
@@ -44,16 +45,15 @@ SYSADMIN = "sysadmin"
 # On a governed dataset: refused to everyone; only the workflow may.
 REFUSED = "refused"
 
-CLASSES: dict[str, tuple[str, str]] = {
-    READ: ("อ่านได้ตามสิทธิ์ของ CKAN", "read; CKAN's dataset permissions decide"),
-    FILTERED: ("อ่านได้ โดยตัดสิ่งที่มาจากชุดข้อมูลที่ยังไม่เผยแพร่ออก",
-               "read, without what comes from datasets that are not public"),
-    OURS: ("การดำเนินการของ ckanext-oit", "ckanext-oit's own actions"),
-    OUTSIDE: ("ไม่เกี่ยวกับชุดข้อมูล", "changes no dataset"),
-    GUARDED: ("ผ่านขั้นตอนอนุมัติ: ทำได้ กลายเป็นคำขอแก้ไข หรือถูกปฏิเสธ ตามสถานะและบทบาท",
-              "through the workflow: allowed, held as a change request, or refused by state and role"),
-    SYSADMIN: ("เฉพาะผู้ดูแลระบบ และบันทึกในประวัติ", "sysadmins only, audited"),
-    REFUSED: ("ปฏิเสธสำหรับชุดข้อมูล OIT", "refused on OIT datasets"),
+# class -> what it means (a msgid)
+CLASSES: dict[str, str] = {
+    READ: N_("read; CKAN's dataset permissions decide"),
+    FILTERED: N_("read, without what comes from datasets that are not public"),
+    OURS: N_("ckanext-oit's own actions"),
+    OUTSIDE: N_("changes no dataset"),
+    GUARDED: N_("through the workflow: allowed, held as a change request, or refused by state and role"),
+    SYSADMIN: N_("sysadmins only, audited"),
+    REFUSED: N_("refused on OIT datasets"),
 }
 
 _READS = """
@@ -228,8 +228,8 @@ def _is_sysadmin(context: dict[str, Any]) -> bool:
     return bool(context.get("user")) and authz.is_sysadmin(context.get("user"))
 
 
-def _deny(th: str, en: str):
-    raise tk.NotAuthorized(f"{th} / {en}")
+def _deny(message: str):
+    raise tk.NotAuthorized(message)
 
 
 def _record(name: str, context: dict[str, Any], packages: list[model.Package], data_dict: dict[str, Any]) -> None:
@@ -245,8 +245,7 @@ def _sysadmin_only(name: str) -> Action:
     def guard(original: Action, context, data_dict):
         packages = [] if context.get("oit_workflow") else targets(name, data_dict)
         if packages and not _is_sysadmin(context):
-            _deny("เฉพาะผู้ดูแลระบบเท่านั้นที่ทำรายการนี้กับชุดข้อมูล OIT ได้",
-                  f"Only sysadmins may run {name} on an OIT dataset")
+            _deny(both("Only sysadmins may run %(action)s on an OIT dataset", action=name))
         if packages:
             tk.check_access(name, context, data_dict)
             # Recorded before the change: a purge leaves nothing to look at afterwards.
@@ -264,8 +263,7 @@ def _refused(name: str) -> Action:
         # a change through activity_create); no API request can set it.
         trusted = context.get("oit_workflow") or context.get("ignore_auth")
         if not trusted and targets(name, data_dict):
-            _deny("ชุดข้อมูล OIT เปลี่ยนแปลงผ่านรายการนี้ไม่ได้",
-                  f"{name} is not allowed on OIT datasets")
+            _deny(both("%(action)s is not allowed on OIT datasets", action=name))
         return original(context, data_dict)
     guard.__name__ = name
     return tk.chained_action(guard)
@@ -274,8 +272,8 @@ def _refused(name: str) -> Action:
 def _unclassified(name: str) -> Action:
     def guard(original: Action, context, data_dict):
         if not context.get("oit_workflow") and not _is_sysadmin(context):
-            _deny("รายการนี้ยังไม่ได้รับการจัดประเภทความปลอดภัยในพอร์ทัลนี้",
-                  f"{name} has not been classified for this portal (ckanext.oit.policy.outside_actions)")
+            _deny(both("%(action)s has not been classified for this portal (ckanext.oit.policy.outside_actions)",
+                       action=name))
         return original(context, data_dict)
     guard.__name__ = name
     return tk.chained_action(guard)

@@ -11,6 +11,9 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
+from ckanext.oit.i18n_messages import both
+from ckanext.oit.messages import LOGIN_NEEDED, SYSADMINS_ONLY
+
 Action = Callable[[dict, dict], Any]
 
 
@@ -81,7 +84,7 @@ def tag_search(original: Action, context, data_dict):
 def tag_show(original: Action, context, data_dict):
     result = original(context, data_dict)
     if not _sees_all(context) and not public_tags([result.get("name")]):
-        raise tk.ObjectNotFound("ไม่พบคำสำคัญ / Tag not found")
+        raise tk.ObjectNotFound(both("Tag not found"))
     return result
 
 
@@ -112,13 +115,13 @@ def member_list(original: Action, context, data_dict):
 def datastore_search(original: Action, context, data_dict):
     """_table_metadata lists every table, drafts' too: a sysadmin's to read."""
     if data_dict.get("resource_id") == "_table_metadata" and not _sees_all(context):
-        raise tk.NotAuthorized("เฉพาะผู้ดูแลระบบ / Sysadmins only")
+        raise tk.NotAuthorized(SYSADMINS_ONLY.both())
     return original(context, data_dict)
 
 
 def package_collaborator_list(original: Action, context, data_dict):
     if not context.get("user") and not context.get("ignore_auth"):
-        raise tk.NotAuthorized("ต้องเข้าสู่ระบบ / You must be logged in")  # CKAN answers a visitor with a 500
+        raise tk.NotAuthorized(LOGIN_NEEDED.both())  # CKAN answers a visitor with a 500
     return original(context, data_dict)
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from ckan import authz, model
 
+from ckanext.oit.i18n_messages import N_
+
 DRAFT, PENDING, RETURNED, PUBLISHED, WITHDRAWN = "draft", "pending", "returned", "published", "withdrawn"
 STATES = (DRAFT, PENDING, RETURNED, PUBLISHED, WITHDRAWN)
 
@@ -22,12 +24,13 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str, str]] = {
 EDITABLE = (DRAFT, RETURNED, WITHDRAWN)
 DELETABLE = (DRAFT, RETURNED)
 
+# state -> its name (a msgid)
 LABELS = {
-    DRAFT: ("ฉบับร่าง", "Draft"),
-    PENDING: ("รออนุมัติ", "Pending approval"),
-    RETURNED: ("ส่งกลับแก้ไข", "Returned for changes"),
-    PUBLISHED: ("เผยแพร่แล้ว", "Published"),
-    WITHDRAWN: ("ถอนการเผยแพร่", "Withdrawn"),
+    DRAFT: N_("Draft"),
+    PENDING: N_("Pending approval"),
+    RETURNED: N_("Returned for changes"),
+    PUBLISHED: N_("Published"),
+    WITHDRAWN: N_("Withdrawn"),
 }
 
 

@@ -12,21 +12,25 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, compat, notifications
+from ckanext.oit.i18n_messages import N_, Message, both
+from ckanext.oit.messages import LOGIN_NEEDED
 from ckanext.oit.audit.model import audit_event_table
 from ckanext.oit.workflow import activity, change_requests
 from ckanext.oit.workflow.states import PUBLISHED, TRANSITIONS, status_of
 
 log = logging.getLogger(__name__)
 
-NEEDS_COMMENT = ("return", "withdraw")
+# the transitions that need a reason, and what is said when there is none
+NEEDS_COMMENT = {"return": N_("A reason is required to return"),
+                 "withdraw": N_("A reason is required to withdraw")}
 
 
 def _now() -> str:
     return datetime.datetime.utcnow().isoformat(timespec="seconds")
 
 
-def _fail(field: str, th: str, en: str):
-    raise tk.ValidationError({field: [f"{th} / {en}"]})
+def _fail(field: str, message: Message):
+    raise tk.ValidationError({field: [message.both()]})
 
 
 # Audit actions that move a dataset through the workflow (or hold a change
@@ -52,11 +56,11 @@ def content_authors(package_id: str) -> set[str]:
     return set(model.Session.execute(query).scalars())
 
 
-def _four_eyes(user: model.User, own: bool, th: str, en: str) -> None:
+def _four_eyes(user: model.User, own: bool, message: str) -> None:
     """Nobody approves their own work, sysadmins included, unless the portal
     allows it (one-person offices)."""
     if own and not self_approval_allowed():
-        raise tk.NotAuthorized(f"{th} / {en}")
+        raise tk.NotAuthorized(message)
 
 
 def _write_state(package: model.Package, user: model.User, fields: dict[str, Any]) -> dict[str, Any]:
@@ -72,13 +76,13 @@ def _user_dict(user: model.User) -> dict[str, Any]:
 def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[str, Any]:
     package = model.Package.get(str(data_dict.get("id") or ""))
     if package is None or not str(package.type).startswith("oit-"):
-        raise tk.ObjectNotFound("ไม่พบชุดข้อมูล OIT / OIT dataset not found")
+        raise tk.ObjectNotFound(both("OIT dataset not found"))
     user = model.User.get(context.get("user") or "")
     if user is None:
-        raise tk.NotAuthorized("ต้องเข้าสู่ระบบ / You must be logged in")
+        raise tk.NotAuthorized(LOGIN_NEEDED.both())
     comment = str(data_dict.get("comment") or "").strip()
     if name in NEEDS_COMMENT and not comment:
-        _fail("comment", "ต้องระบุเหตุผล", f"A reason is required to {name}")
+        _fail("comment", Message(NEEDS_COMMENT[name]))
 
     status = status_of(package)
     request = change_requests.open_request(package.id) if status == PUBLISHED else None
@@ -87,15 +91,14 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
 
     starts, target, _role = TRANSITIONS[name]
     if status not in starts:
-        _fail("oit_status", f"ทำรายการ {name} กับชุดข้อมูลสถานะ {status} ไม่ได้",
-              f"Cannot {name} a dataset that is {status}")
+        _fail("oit_status", Message("Cannot %(transition)s a dataset that is %(status)s",
+                                    transition=name, status=status))
     submitter = package.extras.get("oit_submitted_by")
     if name == "approve":
-        _four_eyes(user, submitter == user.id, "ผู้เสนอไม่อาจอนุมัติเรื่องที่ตนเสนอเอง",
-                   "The person who submitted cannot approve the same submission")
-        _four_eyes(user, user.id in content_authors(package.id),
-                   "ท่านแก้ไขเนื้อหาของชุดข้อมูลนี้ตั้งแต่การอนุมัติครั้งก่อน จึงอนุมัติเองไม่ได้ ผู้อนุมัติต้องเป็นอีกคนหนึ่ง",
-                   "You changed this dataset's content since it was last approved, so someone else must approve it")
+        _four_eyes(user, submitter == user.id,
+                   both("The person who submitted cannot approve the same submission"))
+        _four_eyes(user, user.id in content_authors(package.id), both(
+            "You changed this dataset's content since it was last approved, so someone else must approve it"))
 
     fields: dict[str, Any] = {"oit_status": target}
     if name == "submit":
@@ -124,8 +127,7 @@ def _decide_change(name: str, package: model.Package, user: model.User,
     if name == "approve":
         # every operation counts, not only the request's author
         _four_eyes(user, user.id in change_requests.authors(request),
-                   "คำขอแก้ไขนี้มีการแก้ไขของท่านอยู่ด้วย จึงอนุมัติเองไม่ได้ ผู้อนุมัติต้องเป็นอีกคนหนึ่ง",
-                   "This change request contains a change of yours, so someone else must approve it")
+                   both("This change request contains a change of yours, so someone else must approve it"))
     before = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id})
     if name == "approve":
         change_requests.apply(request, user)

@@ -9,13 +9,18 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, helpers
+from ckanext.oit import audit
+from ckanext.oit.i18n_messages import N_, language
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.workflow.model import ChangeRequest
 
 workflow = Blueprint("oit_workflow", __name__)
 
-TRANSITIONS = ("submit", "approve", "return", "withdraw")
+# transition -> what is said once it is done
+TRANSITIONS = {"submit": N_("The dataset was submitted for approval"),
+               "approve": N_("The dataset was approved"),
+               "return": N_("The dataset was returned for changes"),
+               "withdraw": N_("The dataset was withdrawn")}
 
 
 def _context() -> dict[str, Any]:
@@ -40,11 +45,7 @@ def transition(id: str, transition: str):
             for message in messages if isinstance(messages, list) else [messages]:
                 tk.h.flash_error(message)
         return tk.redirect_to(_dataset_url(package))
-    done = {"submit": ("ส่งขออนุมัติแล้ว", "Submitted for approval"),
-            "approve": ("อนุมัติแล้ว", "Approved"),
-            "return": ("ส่งกลับแก้ไขแล้ว", "Returned for changes"),
-            "withdraw": ("ถอนการเผยแพร่แล้ว", "Withdrawn")}[transition]
-    tk.h.flash_success(helpers.oit_lang_text(*done))
+    tk.h.flash_success(tk._(TRANSITIONS[transition]))
     return tk.redirect_to(_dataset_url(package))
 
 
@@ -111,8 +112,7 @@ def audit_csv(id: str):
         tk.check_access("oit_audit_list", _context(), {"organization": org.id})
     except tk.NotAuthorized:
         return tk.abort(403)
-    lang = "en" if helpers.oit_lang_text("th", "en") == "en" else "th"
-    body = audit.to_csv(audit.events(owner_org=org.id), lang=lang)
+    body = audit.to_csv(audit.events(owner_org=org.id), lang=language())
     return Response(body.encode("utf-8") if isinstance(body, str) else body,
                     mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="oit-audit-{org.name}.csv"'})

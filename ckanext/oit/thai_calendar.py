@@ -319,42 +319,32 @@ def _no_month(month: int, text: str) -> ThaiDateError:
     return ThaiDateError(Message("There is no month %(month)s (in '%(text)s')", month=month, text=text))
 
 
-def parse_month(text: str) -> tuple[int, int]:
-    """``(ce_year, month)`` from a month as Thai offices write it."""
+def _year_and_month(text: str, kind: str, iso: re.Pattern, numeric: re.Pattern,
+                    named: re.Pattern) -> tuple[re.Match, int, int]:
+    """The match, CE year and month of a month or a day written in one of the three ways."""
     cleaned = _clean(text)
-    if match := _MONTH_ISO_RE.match(cleaned):
-        year = _ce_year_from(match.group("year"), None, text)
-        month = int(match.group("month"))
-    elif match := _MONTH_NUMERIC_RE.match(cleaned):
-        year = _ce_year_from(match.group("year"), None, text)
-        month = int(match.group("month"))
-    elif match := _MONTH_NAMED_RE.match(cleaned):
-        month = _month_number(match.group("name"), text, "month")
+    if match := iso.match(cleaned) or numeric.match(cleaned):
+        year, month = _ce_year_from(match.group("year"), None, text), int(match.group("month"))
+    elif match := named.match(cleaned):
+        month = _month_number(match.group("name"), text, kind)
         year = _ce_year_from(match.group("year"), _era(match), text)
     else:
-        raise _unreadable("month", text)
+        raise _unreadable(kind, text)
     if not 1 <= month <= 12:
         raise _no_month(month, text)
+    return match, year, month
+
+
+def parse_month(text: str) -> tuple[int, int]:
+    """``(ce_year, month)`` from a month as Thai offices write it."""
+    _match, year, month = _year_and_month(text, "month", _MONTH_ISO_RE, _MONTH_NUMERIC_RE, _MONTH_NAMED_RE)
     return year, month
 
 
 def parse_date(text: str) -> date:
     """A ``date`` from a day as Thai offices write it, in BE or CE."""
-    cleaned = _clean(text)
-    if match := _DATE_ISO_RE.match(cleaned):
-        year = _ce_year_from(match.group("year"), None, text)
-        month = int(match.group("month"))
-    elif match := _DATE_NUMERIC_RE.match(cleaned):
-        year = _ce_year_from(match.group("year"), None, text)
-        month = int(match.group("month"))
-    elif match := _DATE_NAMED_RE.match(cleaned):
-        month = _month_number(match.group("name"), text, "date")
-        year = _ce_year_from(match.group("year"), _era(match), text)
-    else:
-        raise _unreadable("date", text)
+    match, year, month = _year_and_month(text, "date", _DATE_ISO_RE, _DATE_NUMERIC_RE, _DATE_NAMED_RE)
     day = int(match.group("day"))
-    if not 1 <= month <= 12:
-        raise _no_month(month, text)
     if not 1 <= day <= calendar.monthrange(year, month)[1]:
         raise ThaiDateError(Message(
             "%(day)s %(month)s %(year)s does not exist (in '%(text)s')", day=day, text=text,

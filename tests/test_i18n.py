@@ -220,7 +220,9 @@ def test_every_thai_translation_keeps_its_placeholders():
         if isinstance(message.id, tuple) and not placeholder.findall(message.id[0]):
             continue  # "at least one character": the Thai form need not print the number
         for text in strings:
-            assert sorted(placeholder.findall(text)) == sorted(placeholder.findall(source)), message.id
+            # Thai may leave a detail out (a พ.ศ. date has its year; a library's English note),
+            # never use a name the msgid does not have: formatting would fail at run time
+            assert set(placeholder.findall(text)) <= set(placeholder.findall(source)), message.id
 
 
 def test_every_oit_dataset_type_has_thai_and_english_names():

@@ -64,7 +64,7 @@ def _notes(fiscal_year: int, total: int) -> str:
     """The dataset's description, written once for every reader: Thai, then English."""
     notes = Message("Corruption and misconduct complaints received in fiscal year %(year)s: %(total)s, "
                     "by category, channel and status (counts only, no personal data).",
-                    year=fiscal_year, fiscal_year=_fiscal_year(fiscal_year), total=total)
+                    year=fiscal_year, total=total)
     return "\n\n".join(notes.say(lang) for lang in LANGUAGES)
 
 

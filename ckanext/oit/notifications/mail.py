@@ -66,6 +66,13 @@ class Translator:
             day = day.date()
         return thai_calendar.format_date(day, style, self.lang)
 
+    def date_with_era(self, day: datetime.date | datetime.datetime) -> str:
+        """A day as its reader dates it: a Thai date is in the Buddhist Era already; an English one says so."""
+        if self.lang == "th":
+            return self.date(day)
+        return i18n_messages.Message("%(date)s (B.E. %(year)s)", date=self.date(day),
+                                     year=thai_calendar.be_year(day.year)).say(self.lang)
+
 
 def _indented(text: Any) -> str:
     """A quoted text (a reason, a comment), two spaces in on every line."""

@@ -16,7 +16,7 @@ from ckanext.oit import dataset_types
 
 MAX_DATASETS = 5000
 # index fields of the OIT metadata, as search.py indexes them (and as `fl` names them)
-FISCAL_YEAR, ITEM_KEY, PERIOD = "fiscal_year", "item_key", "period"
+FISCAL_YEAR, ITEM_KEY, PERIOD, STATUS = "fiscal_year", "item_key", "period", "oit_status"
 WHOLE_YEAR = "year"  # the period of an item disclosed once a year
 
 
@@ -28,29 +28,36 @@ def _any_of(field: str, values: Iterable[Any]) -> str:
     return f"{field}:(" + " OR ".join(_quoted(v) for v in values) + ")"
 
 
-def filter_query(organization: str | None = None, fiscal_years: Iterable[int] = (),
-                 item_keys: Iterable[str] = (), period: str | None = None) -> str:
-    """Solr `fq` for OIT datasets; each argument left out matches all."""
+def filter_query(organization: str | Iterable[str] | None = None, fiscal_years: Iterable[int] = (),
+                 item_keys: Iterable[str] = (), period: str | None = None, status: str | None = None) -> str:
+    """Solr `fq` for OIT datasets; each argument left out matches all.
+
+    `organization` is an organisation's id, or several; `status` a workflow state.
+    """
     parts = [f"dataset_type:{dataset_types.TYPE_PREFIX}*"]
-    if organization:
+    if isinstance(organization, str):
         parts.append(f"owner_org:{_quoted(organization)}")
+    elif organization is not None:
+        parts.append(_any_of("owner_org", organization))
     if fiscal_years := list(fiscal_years):
         parts.append(_any_of(FISCAL_YEAR, fiscal_years))
     if item_keys := list(item_keys):
         parts.append(_any_of(ITEM_KEY, item_keys))
     if period:
         parts.append(f"{PERIOD}:{_quoted(period)}")
+    if status:
+        parts.append(f"{STATUS}:{_quoted(status)}")
     return " AND ".join(parts)
 
 
-def search(context: dict[str, Any], *, organization: str | None = None, fiscal_years: Iterable[int] = (),
-           item_keys: Iterable[str] = (), period: str | None = None, rows: int = MAX_DATASETS,
-           **options: Any) -> dict[str, Any]:
+def search(context: dict[str, Any], *, organization: str | Iterable[str] | None = None,
+           fiscal_years: Iterable[int] = (), item_keys: Iterable[str] = (), period: str | None = None,
+           status: str | None = None, rows: int = MAX_DATASETS, **options: Any) -> dict[str, Any]:
     """package_search for OIT datasets as the caller in `context` may see them.
 
     `options` go to package_search as they are (sort, fl, facet.field, include_private, q).
     """
-    data_dict = {"fq": filter_query(organization, fiscal_years, item_keys, period), "rows": rows, **options}
+    data_dict = {"fq": filter_query(organization, fiscal_years, item_keys, period, status), "rows": rows, **options}
     return tk.get_action("package_search")(dict(context), data_dict)
 
 

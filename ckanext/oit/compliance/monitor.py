@@ -3,27 +3,21 @@ query (package_search, so the caller's permissions apply)."""
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 
-from ckanext.oit import frameworks
+from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.compliance.due import Expected, expected
 
 PUBLISHED, PENDING, RETURNED, MISSING, OVERDUE, NOT_YET_DUE = (
     "published", "pending", "returned", "missing", "overdue", "not_yet_due")
-MAX_DATASETS = 5000
 
 
 def _datasets(context: dict[str, Any], org_id: str, fiscal_years: list[int]) -> list[dict[str, Any]]:
-    years = " OR ".join(f'"{y}"' for y in fiscal_years)
-    result = tk.get_action("package_search")(dict(context), {
-        "fq": f'owner_org:"{org_id}" AND fiscal_year:({years}) AND dataset_type:oit-*',
-        "include_private": True, "rows": MAX_DATASETS,
-        "fl": ["id", "name", "dataset_type", "extras_item_key", "extras_fiscal_year", "extras_period",
-               "extras_oit_status"]})
-    return result["results"]
+    return disclosure_query.search(
+        context, organization=org_id, fiscal_years=fiscal_years, include_private=True,
+        fl=["id", "name", "dataset_type", "extras_item_key", "extras_fiscal_year", "extras_period",
+            "extras_oit_status"])["results"]
 
 
 def _status(found: list[dict[str, Any]], wanted: Expected, as_of: datetime.date) -> str:
@@ -41,10 +35,7 @@ def _status(found: list[dict[str, Any]], wanted: Expected, as_of: datetime.date)
 def show(context: dict[str, Any], org: dict[str, Any], fiscal_year: int,
          as_of: datetime.date) -> dict[str, Any]:
     edition = frameworks.edition_for(fiscal_year)
-    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for dataset in _datasets(context, org["id"], [fiscal_year - 1, fiscal_year]):
-        key = (dataset.get("item_key"), str(dataset.get("fiscal_year")), dataset.get("period") or "year")
-        found[key].append(dataset)
+    found = disclosure_query.by_disclosure(_datasets(context, org["id"], [fiscal_year - 1, fiscal_year]))
     items, due_count, published_count = [], 0, 0
     for item in edition.items:
         periods = []

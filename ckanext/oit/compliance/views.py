@@ -7,7 +7,7 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import frameworks
+from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.compliance import itas
 from ckanext.oit.compliance.due import expected
 
@@ -21,14 +21,11 @@ def landing(org: str, fiscal_year: int, item_key: str):
     if organization is None or not organization.is_organization or item is None:
         return tk.abort(404)
     periods = expected(item, fiscal_year)
-    years = " OR ".join(f'"{y}"' for y in sorted({p.fiscal_year for p in periods}))
-    result = tk.get_action("package_search")({"user": ""}, {
-        "fq": f'owner_org:"{organization.id}" AND item_key:"{item.key}" AND fiscal_year:({years})',
-        "rows": 1000, "sort": "metadata_modified desc"})
-    by_period: dict[str, list[dict]] = {}
-    for dataset in result["results"]:
-        by_period.setdefault(f"{dataset.get('fiscal_year')}:{dataset.get('period') or 'year'}", []).append(dataset)
-    rows = [{"expected": p, "datasets": by_period.get(f"{p.fiscal_year}:{p.period}", [])} for p in periods]
+    result = disclosure_query.public(
+        organization=organization.id, item_keys=[item.key], fiscal_years=sorted({p.fiscal_year for p in periods}),
+        rows=1000, sort="metadata_modified desc")
+    found = disclosure_query.by_disclosure(result["results"])
+    rows = [{"expected": p, "datasets": found.get((item.key, str(p.fiscal_year), p.period), [])} for p in periods]
     return tk.render("oit/compliance/landing.html", {
         "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows})
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import frameworks
+from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.portal.oit_page import current_fiscal_year
 
 LATEST = 6
@@ -19,8 +18,7 @@ def oit_portal_home() -> dict[str, Any]:
     datasets (one package_search as the public sees it) and the agencies."""
     fiscal_year = current_fiscal_year()
     edition = frameworks.edition_for(fiscal_year)
-    result = tk.get_action("package_search")({"user": "", "ignore_auth": False}, {
-        "q": "*:*", "fq": "dataset_type:oit-*", "rows": LATEST, "sort": "metadata_modified desc",
+    result = disclosure_query.public(rows=LATEST, q="*:*", sort="metadata_modified desc", **{
         "facet.field": '["oit_category", "organization"]', "facet.limit": -1})
     facets = result.get("facets") or {}
     categories = [{"category": c, "count": facets.get("oit_category", {}).get(c.code, 0),

@@ -9,22 +9,15 @@ that have data, for the switcher.
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import frameworks, thai_calendar
+from ckanext.oit import disclosure_query, frameworks, thai_calendar
 from ckanext.oit.compliance.due import expected
 
-MAX_DATASETS = 5000
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a Buddhist Era year, not a typo'd CE one
-
-
-def _public_search(data_dict: dict[str, Any]) -> dict[str, Any]:
-    # The page is the public's view whoever looks at it.
-    return tk.get_action("package_search")({"user": "", "ignore_auth": False}, data_dict)
 
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
@@ -37,8 +30,8 @@ def fiscal_years(org_id: str, fiscal_year: int) -> list[int]:
     years = {current_fiscal_year(), fiscal_year}
     for edition in frameworks.editions():
         years.update(edition.fiscal_years)
-    result = _public_search({"fq": f'owner_org:"{org_id}" AND dataset_type:oit-*', "rows": 0,
-                             "facet.field": '["fiscal_year"]', "facet.limit": -1})
+    result = disclosure_query.public(organization=org_id, rows=0, **{"facet.field": '["fiscal_year"]',
+                                                                     "facet.limit": -1})
     for value in (result.get("facets") or {}).get("fiscal_year", {}):
         if str(value).isdigit() and FIRST_FISCAL_YEAR < int(value) < LAST_FISCAL_YEAR:
             years.add(int(value))
@@ -46,16 +39,11 @@ def fiscal_years(org_id: str, fiscal_year: int) -> list[int]:
 
 
 def _published(org_id: str, fiscal_year: int) -> dict[tuple[str, str, str], list[dict[str, Any]]]:
-    years = " OR ".join(f'"{y}"' for y in (fiscal_year - 1, fiscal_year))
-    result = _public_search({
-        "fq": f'owner_org:"{org_id}" AND dataset_type:oit-* AND fiscal_year:({years})',
-        "rows": MAX_DATASETS, "sort": "metadata_modified desc",
-        "fl": ["name", "title", "dataset_type", "metadata_modified", "extras_item_key", "extras_fiscal_year",
-               "extras_period", "extras_oit_approved_at"]})
-    found: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for dataset in result["results"]:
-        found[(dataset.get("item_key"), str(dataset.get("fiscal_year")), dataset.get("period") or "year")].append(dataset)
-    return found
+    result = disclosure_query.public(
+        organization=org_id, fiscal_years=(fiscal_year - 1, fiscal_year), sort="metadata_modified desc",
+        fl=["name", "title", "dataset_type", "metadata_modified", "extras_item_key", "extras_fiscal_year",
+            "extras_period", "extras_oit_approved_at"])
+    return disclosure_query.by_disclosure(result["results"])
 
 
 def _item_row(organization: model.Group, fiscal_year: int, item: frameworks.Item,

@@ -9,10 +9,8 @@ from flask import Blueprint, Response
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit
+from ckanext.oit import audit, disclosure_query
 from ckanext.oit.i18n_messages import N_, language
-from ckanext.oit.workflow import change_requests
-from ckanext.oit.workflow.model import ChangeRequest
 
 workflow = Blueprint("oit_workflow", __name__)
 
@@ -49,19 +47,16 @@ def transition(id: str, transition: str):
     return tk.redirect_to(_dataset_url(package))
 
 
-def _search(fq: str) -> list[dict[str, Any]]:
-    result = tk.get_action("package_search")(_context(), {
-        "fq": fq, "include_private": True, "rows": 1000, "sort": "metadata_modified desc"})
-    return result["results"]
+def _search(status: str, org_ids: list[str]) -> list[dict[str, Any]]:
+    if not org_ids:
+        return []
+    return disclosure_query.search(_context(), organization=org_ids, status=status, include_private=True,
+                                   rows=1000, sort="metadata_modified desc")["results"]
 
 
 def _org_ids(permission: str) -> list[str]:
     orgs = tk.get_action("organization_list_for_user")(_context(), {"permission": permission})
     return [o["id"] for o in orgs]
-
-
-def _ids_query(ids: list[str]) -> str:
-    return " OR ".join(f'"{i}"' for i in ids)
 
 
 @workflow.route("/oit/approvals")
@@ -70,14 +65,11 @@ def approvals():
     if not tk.current_user.is_authenticated:
         return tk.abort(403)
     org_ids = _org_ids("manage_group")
-    pending = _search(f"oit_status:pending AND owner_org:({_ids_query(org_ids)})") if org_ids else []
-    requests = []
-    if org_ids:
-        for request in (model.Session.query(ChangeRequest)
-                        .filter(ChangeRequest.owner_org.in_(org_ids), ChangeRequest.status == "open")
-                        .order_by(ChangeRequest.requested_at)):
-            package = model.Package.get(request.package_id)
-            requests.append({"request": change_requests.summary(request), "package": package})
+    pending = _search("pending", org_ids)
+    found = [request for org_id in org_ids
+             for request in tk.get_action("oit_change_request_list")(_context(), {"organization": org_id})]
+    requests = [{"request": request, "package": tk.get_action("package_show")(_context(), {"id": request["package_id"]})}
+                for request in sorted(found, key=lambda r: r["requested_at"])]
     return tk.render("oit/workflow/approvals.html", {"pending": pending, "requests": requests})
 
 
@@ -87,7 +79,7 @@ def returned():
     if not tk.current_user.is_authenticated:
         return tk.abort(403)
     org_ids = _org_ids("update_dataset")
-    datasets = _search(f"oit_status:returned AND owner_org:({_ids_query(org_ids)})") if org_ids else []
+    datasets = _search("returned", org_ids)
     return tk.render("oit/workflow/returned.html", {"datasets": datasets})
 
 

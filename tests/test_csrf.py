@@ -274,7 +274,7 @@ def test_every_post_route_of_ours_is_tested_above(app):
     """A new POST route of ours fails here until a case above posts to it."""
     from ckanext.oit.portal import csrf
 
-    ours = csrf.ours()
+    ours = csrf.ours(app.flask_app)
     posted = {rule.rule for rule in app.flask_app.url_map.iter_rules()
               if "POST" in rule.methods and rule.endpoint.split(".")[0] in ours}
     assert posted == set(ROUTES)

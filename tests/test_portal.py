@@ -280,7 +280,7 @@ def test_loaded_records_get_a_table_view_on_the_resource_page(app, office, publi
     shown = app.get(f"/oit-procurement/{dataset['name']}/resource/{resource['id']}/view/{view['id']}")
     assert shown.status_code == 200 and "datatables" in shown.body.lower()
     # a second load of the same resource keeps one table view
-    from ckanext.oit.portal import previews
+    from ckanext.oit.records import previews
     assert previews.ensure_table_view(resource["id"])["id"] == view["id"]
     views = tk.get_action("resource_view_list")({"ignore_auth": True}, {"id": resource["id"]})
     assert [v["view_type"] for v in views].count("datatables_view") == 1

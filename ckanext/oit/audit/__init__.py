@@ -28,18 +28,7 @@ from ckanext.oit import spreadsheet_cells, thai_calendar
 # hence `ckan_model` for CKAN's.
 from ckanext.oit.audit.model import CONTENT_FIELDS, AuditEvent, audit_event_table
 from ckanext.oit.i18n_messages import N_, Message, language
-from ckanext.oit.workflow.states import LABELS as _STATE_NAMES
 
-__all__ = [
-    "AuditEvent",
-    "GENESIS_HASH",
-    "VerifyResult",
-    "record",
-    "events",
-    "event_dict",
-    "verify",
-    "to_csv",
-]
 
 # prev_hash of the first event.
 GENESIS_HASH = "0" * 64
@@ -238,8 +227,9 @@ def verify() -> VerifyResult:
 HEADERS: tuple[str, ...] = (N_("Time"), N_("Actor"), N_("Action"), N_("From"), N_("To"),
                             N_("Note"), N_("Dataset ID"), N_("Changes"))
 
-# The workflow's own names of its states (code -> msgid).
-STATE_LABELS: dict[str, str] = dict(_STATE_NAMES)
+# Names of the states events move between (code -> msgid); the workflow adds its own,
+# as it depends on the audit trail and not the other way round.
+STATE_LABELS: dict[str, str] = {}
 
 # Names for action codes (code -> msgid); a code not listed is shown as it is.
 # Other capabilities add their own codes here.

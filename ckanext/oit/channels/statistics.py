@@ -111,7 +111,7 @@ def generate(org_id: str, fiscal_year: int, user_name: str) -> dict[str, Any]:
         for action, data in operations:
             if status == states.PUBLISHED:
                 # Published content changes only by approval, whoever asks (a sysadmin too).
-                guard._proposed(context(), existing, action, data)
+                guard.propose_change(context(), existing, action, data)
             else:
                 tk.get_action(action)(context(), data)
     shown = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})

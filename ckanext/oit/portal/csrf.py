@@ -20,21 +20,22 @@ from flask_wtf.csrf import CSRFError
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import views
-
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
-def ours() -> set[str]:
-    """Names of the blueprints this extension registers (ckanext.oit.views)."""
-    return {getattr(views, name).name for name in views.__all__}
+def ours(app: Any) -> set[str]:
+    """Names of the blueprints of this extension in `app`: those defined in our modules."""
+    return {name for name, blueprint in app.blueprints.items()
+            if blueprint.import_name.startswith("ckanext.oit.")}
 
 
 def register(app: Any) -> None:
     """Check the token on our blueprints and harden the session cookies (from make_middleware)."""
-    protected = ours()
+    protected: set[str] = set()
 
     def check() -> None:
+        if not protected:  # blueprints are all registered by the first request
+            protected.update(ours(current_app))
         if request.blueprint in protected:
             _check()
 

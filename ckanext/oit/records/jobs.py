@@ -11,7 +11,7 @@ from ckan import model
 from ckanext.oit import audit
 from ckanext.oit import dataset_types, frameworks
 from ckanext.oit.i18n_messages import Message
-from ckanext.oit.portal import previews
+from ckanext.oit.records import previews
 from ckanext.oit.records import reading, tables, validation
 from ckanext.oit.records.model import FAILED, INVALID, LOADED, QUEUED, RecordsLoad
 
@@ -112,7 +112,7 @@ def _read(resource: model.Resource) -> reading.RawTable:
 def _write(resource_id: str, schema: dict[str, Any], rows: list[dict[str, Any]]) -> int:
     context = _workflow_context()
     _drop_rows(resource_id)
-    records = [{k: validation._plain(v) for k, v in row.items()} for row in rows]
+    records = [{k: validation.json_value(v) for k, v in row.items()} for row in rows]
     tk.get_action("datastore_create")(dict(context), {
         "resource_id": resource_id, "force": True, "fields": tables.datastore_fields(schema),
         "records": records[:CHUNK]})

@@ -206,7 +206,7 @@ def _frictionless_problems(rows, row_numbers, schema, failed) -> list[Problem]:
     descriptor = {k: v for k, v in schema.items() if k in ("fields", "primaryKey", "missingValues")}
     descriptor["fields"] = [{k: v for k, v in f.items() if k != "oit"} for f in schema["fields"]]
     names = [f["name"] for f in descriptor["fields"]]
-    data = [names] + [[_plain(row[n]) for n in names] for row in rows]
+    data = [names] + [[json_value(row[n]) for n in names] for row in rows]
     report = Resource(data=data, schema=Schema.from_descriptor(descriptor)).validate()
     titles = {f["name"]: _title(f) for f in schema["fields"]}
     keys = schema.get("primaryKey") or []
@@ -223,7 +223,8 @@ def _frictionless_problems(rows, row_numbers, schema, failed) -> list[Problem]:
     return found
 
 
-def _plain(value: Any) -> Any:
+def json_value(value: Any) -> Any:
+    """A normalised cell as JSON writes it (DataStore rows, Frictionless input)."""
     if isinstance(value, Decimal):
         return float(value) if value != value.to_integral_value() else int(value)
     if isinstance(value, datetime.date):

@@ -71,8 +71,8 @@ def _as_change_request(context: dict[str, Any], package: model.Package) -> bool:
     return status_of(package) == PUBLISHED and role_of(context.get("user"), package) != "sysadmin"
 
 
-def _proposed(context: dict[str, Any], package: model.Package, action: str,
-              data_dict: dict[str, Any]):
+def propose_change(context: dict[str, Any], package: model.Package, action: str,
+                   data_dict: dict[str, Any]):
     """Hold the change in the dataset's change request; tell the director once."""
     request = change_requests.propose(context, package, action, data_dict)
     _record("change_request", context, package, None, {"operation": action})
@@ -153,7 +153,7 @@ def package_update(original: Action, context, data_dict):
     if _as_change_request(context, package):
         context["package"] = package
         change_requests.validate_package(dict(context), dict(data_dict))
-        request = _proposed(context, package, "package_update", data_dict)
+        request = propose_change(context, package, "package_update", data_dict)
         return dict(_snapshot(package.id), oit_change_request=change_requests.summary(request))
     _not_while_pending(context, package)
     return _changed("update", original, context, data_dict, package)
@@ -241,7 +241,7 @@ def _resource_guard(action: str) -> Action:
             return original(context, data_dict)
         tk.check_access(action, context, data_dict)
         if _as_change_request(context, package):
-            request = _proposed(context, package, action, data_dict)
+            request = propose_change(context, package, action, data_dict)
             if action == "resource_delete":
                 return None
             shown = {k: v for k, v in data_dict.items() if k not in ("upload", "clear_upload")}

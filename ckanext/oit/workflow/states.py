@@ -8,6 +8,7 @@ from typing import Any
 
 from ckan import authz, model
 
+from ckanext.oit import audit
 from ckanext.oit.i18n_messages import N_
 
 DRAFT, PENDING, RETURNED, PUBLISHED, WITHDRAWN = "draft", "pending", "returned", "published", "withdrawn"
@@ -32,6 +33,7 @@ LABELS = {
     PUBLISHED: N_("Published"),
     WITHDRAWN: N_("Withdrawn"),
 }
+audit.STATE_LABELS.update(LABELS)  # the audit trail's history and CSV name the states so
 
 
 # Written by the workflow only, never through a form, the API or extras.

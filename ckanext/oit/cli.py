@@ -7,8 +7,6 @@ from ckanext.oit.audit.cli import audit
 from ckanext.oit.channels.cli import channels
 from ckanext.oit.i18n_messages import Message
 
-__all__ = ["oit"]
-
 
 @click.group(short_help="ckanext-oit commands")
 def oit() -> None:

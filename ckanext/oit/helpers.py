@@ -1,4 +1,4 @@
-"""Template helpers of ckanext-oit."""
+"""Template helpers of ckanext-oit; registry.py registers these and those of the other HELPER_MODULES."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,31 +8,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
 from ckanext.oit.i18n_messages import language
-from ckanext.oit.i18n_dates import (
-    as_display_time, localised_nice_date, oit_format_datetime, oit_is_thai, render_datetime,
-)
-from ckanext.oit.i18n_labels import humanize_entity_type, oit_activity_type_label, oit_resource_items
-from ckanext.oit.portal.home import oit_portal_home
-from ckanext.oit.channels import oit_channel_link
-from ckanext.oit.workflow.helpers import (
-    oit_audit_action_label, oit_audit_history, oit_open_change_request, oit_package_dict, oit_status_label, oit_user_name,
-    oit_workflow_actions,
-)
-
-__all__ = [
-    "oit_status_label", "oit_workflow_actions", "oit_open_change_request", "oit_audit_history",
-    "oit_user_name", "oit_package_dict", "oit_audit_action_label",
-    "oit_lang_text", "oit_item_choices", "oit_item_label", "oit_fiscal_year_label",
-    "oit_period_label", "oit_format_date", "oit_format_amount", "oit_dataset_type_label",
-    # Buddhist Era dates in Thai mode: CKAN's date helpers chained, and ours
-    "render_datetime", "localised_nice_date", "oit_format_datetime", "oit_is_thai",
-    # names CKAN makes from machine names, in the page's language
-    "humanize_entity_type", "oit_resource_items", "oit_activity_type_label",
-    # the public portal
-    "oit_portal_home",
-    # the portal's own Q&A, complaint and feedback pages for their OIT items
-    "oit_channel_link",
-]
+from ckanext.oit.i18n_dates import as_display_time
 
 
 def _lang() -> str:

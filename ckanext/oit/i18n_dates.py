@@ -19,8 +19,6 @@ import ckan.plugins.toolkit as tk
 from ckanext.oit import thai_calendar
 from ckanext.oit.i18n_messages import Message, language
 
-__all__ = ["render_datetime", "localised_nice_date", "oit_format_datetime", "oit_is_thai", "as_display_time"]
-
 
 def oit_is_thai() -> bool:
     """True unless the page is in English (Thai is the default locale)."""

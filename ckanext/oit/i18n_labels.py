@@ -14,7 +14,6 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.oit.i18n_messages import language
 
-__all__ = ["humanize_entity_type", "oit_resource_items", "oit_activity_type_label"]
 
 # Rows CKAN's resource page shows on its own lines, or that are ours to show elsewhere.
 _SHOWN_APART = ("created", "metadata modified", "last modified", "format")

@@ -7,20 +7,22 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.oit import dataset_types, frameworks, search
-from ckanext.oit.channels import action as channels
-from ckanext.oit.logic import action
+from ckanext.oit import dataset_types, frameworks, registry, search, validators
+from ckanext.oit.channels import membership
 from ckanext.oit.portal import errors as portal_errors
 from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard, policy, reads
 
 
-@tk.blanket.auth_functions
-@tk.blanket.blueprints
-@tk.blanket.validators
-@tk.blanket.helpers
+# registry.py collects what each kind of registration takes from our modules; the
+# validators are every public function of validators.py, imported with the plugin
+# (ckanext-scheming asks for validators while it imports)
+@tk.blanket.auth_functions(registry.auth_functions)
+@tk.blanket.blueprints(registry.blueprints)
+@tk.blanket.validators(validators)
+@tk.blanket.helpers(registry.helpers)
 @tk.blanket.config_declarations
-@tk.blanket.cli
+@tk.blanket.cli(registry.commands)
 class OitPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
@@ -59,14 +61,15 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
             known_types,
         )
 
-    # IActions: ours, and the guards chained onto CKAN's write actions
+    # IActions: ours, CKAN's membership actions chained so that complaint officers
+    # lapse on leaving, and the guards chained onto CKAN's write actions
 
     def get_actions(self) -> dict[str, Any]:
         # workflow/policy.py classifies every registered action; its wrappers
         # refuse what no class allows.
         return policy.merge(
-            {name: getattr(action, name) for name in action.__all__},
-            channels.actions(),
+            registry.actions(),
+            membership.chained_actions(),
             guard.chained_actions(datastore=p.plugin_loaded("datastore")),
             reads.chained_actions(datastore=p.plugin_loaded("datastore"), activity=p.plugin_loaded("activity")),
             policy.chained_actions(policy.registered_names(self)),

@@ -17,36 +17,6 @@ import yaml
 
 from ckanext.oit.i18n_messages import N_, Message, UserError
 
-__all__ = [
-    "BE_OFFSET",
-    "MONTHS_TH",
-    "MONTHS_TH_ABBR",
-    "MONTHS_EN",
-    "MONTHS_EN_ABBR",
-    "ERA",
-    "ROUND_WORDS",
-    "ThaiDateError",
-    "normalise_digits",
-    "to_thai_digits",
-    "be_year",
-    "ce_year",
-    "fiscal_year_of",
-    "fiscal_year_start",
-    "fiscal_year_end",
-    "fiscal_year_months",
-    "month_in_fiscal_year",
-    "MonitoringRound",
-    "monitoring_rounds",
-    "monitoring_round",
-    "parse_year",
-    "parse_month",
-    "parse_date",
-    "format_date",
-    "format_month",
-    "format_period_month",
-    "format_fiscal_year",
-    "format_round",
-]
 
 BE_OFFSET = 543
 

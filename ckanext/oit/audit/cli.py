@@ -8,8 +8,6 @@ from ckan import model
 from ckanext.oit import audit as trail
 from ckanext.oit.i18n_messages import Message
 
-__all__ = ["audit"]
-
 
 @click.group(short_help="Audit trail of the publishing workflow")
 def audit() -> None:

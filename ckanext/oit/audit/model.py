@@ -12,7 +12,6 @@ import datetime
 from sqlalchemy import BigInteger, Column, DateTime, Index, MetaData, Table, Text
 from sqlalchemy.orm import registry
 
-__all__ = ["metadata", "audit_event_table", "AuditEvent", "CONTENT_FIELDS"]
 
 metadata = MetaData()
 

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import click
 
-__all__ = ["channels"]
-
 
 @click.group(short_help="Q&A, complaints and feedback channels")
 def channels() -> None:

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
 from ckanext.oit.channels import abuse, complaints, officers
-from ckanext.oit.channels.auth import is_staff
+from ckanext.oit.channels.logic.auth import is_staff
 from ckanext.oit.channels.model import CLOSURES, COMPLAINT_STATUSES, ComplaintAttachment
 from ckanext.oit.i18n_messages import N_
 

@@ -21,17 +21,6 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.oit.notifications.mail import Mail, compose
 
-__all__ = [
-    "DECISIONS",
-    "EVENTS",
-    "Message",
-    "dataset_url",
-    "display_name",
-    "site_link",
-    "event_time",
-    "submitted_message",
-    "decision_message",
-]
 
 # Decisions a director (or the workflow) takes on a submission.
 DECISIONS: tuple[str, ...] = (

@@ -10,8 +10,8 @@ from ckan import model
 from sqlalchemy import or_
 
 from ckanext.oit import disclosure, thai_calendar
-from ckanext.oit.channels import abuse, complaints, jobs, membership, officers, statistics
-from ckanext.oit.channels.auth import is_staff
+from ckanext.oit.channels import abuse, complaints, jobs, officers, statistics
+from ckanext.oit.channels.logic.auth import is_staff
 from ckanext.oit.channels.model import (
     CLOSED, CLOSURES, COMPLAINT_STATUSES, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED,
     Complaint, Feedback, Question,
@@ -19,21 +19,7 @@ from ckanext.oit.channels.model import (
 from ckanext.oit.i18n_messages import Message, N_, both
 from ckanext.oit.messages import ORGANISATION_NOT_FOUND
 
-__all__ = [
-    "oit_question_create", "oit_question_list", "oit_question_answer",
-    "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
-    "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
-    "oit_complaint_update", "oit_complaint_statistics_generate",
-    "oit_complaint_officer_add", "oit_complaint_officer_confirm", "oit_complaint_officer_remove",
-    "oit_complaint_officer_list",
-]
-
 USER_NOT_FOUND = Message("User not found")
-
-
-def actions() -> dict[str, Any]:
-    """Ours, and CKAN's membership actions chained so that officers lapse on leaving."""
-    return dict({name: globals()[name] for name in __all__}, **membership.chained_actions())
 
 
 def _org(value: Any) -> model.Group:

@@ -14,15 +14,6 @@ from ckanext.oit.channels.model import PUBLISHED, Complaint, Feedback, Question
 from ckanext.oit.i18n_messages import Message
 from ckanext.oit.workflow.states import may
 
-__all__ = [
-    "oit_question_create", "oit_question_list", "oit_question_answer",
-    "oit_feedback_create", "oit_feedback_list", "oit_feedback_respond",
-    "oit_complaint_create", "oit_complaint_status", "oit_complaint_list", "oit_complaint_show",
-    "oit_complaint_update", "oit_complaint_statistics_generate",
-    "oit_complaint_officer_add", "oit_complaint_officer_confirm", "oit_complaint_officer_remove",
-    "oit_complaint_officer_list",
-]
-
 OFFICERS_ONLY = Message("Only the organisation's designated complaint officers may do this")
 STAFF_ONLY = Message("Only the organisation's editors and admins may do this")
 ADMINS_ONLY = Message("Only the organisation's admins may do this")

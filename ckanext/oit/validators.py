@@ -16,16 +16,6 @@ from ckanext.oit import disclosure, frameworks, thai_calendar
 from ckanext.oit.disclosure import DisclosureError
 from ckanext.oit.i18n_messages import both
 
-__all__ = [
-    "oit_fiscal_year", "oit_item_key", "oit_period", "oit_thai_date", "oit_amount",
-    "oit_positive_integer", "oit_egp_project_number", "oit_default",
-    "oit_update_frequency_from_item", "oit_data_source_from_organization",
-    "oit_workflow_managed", "oit_private_follows_status", "oit_channel_url_for_channel_items",
-    "oit_fill_name_and_title", "oit_unique_disclosure",
-    # tags in Thai: CKAN's own rule refuses them (see below)
-    "tag_name_validator", "oit_tag_string_convert",
-]
-
 WORKFLOW_DEFAULTS = {"oit_status": "draft"}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from ckanext.oit.frameworks import FrameworkError
+from ckanext.oit.i18n_messages import Message
 
 PRESETS = Path(__file__).resolve().parent / "schemas" / "presets.yaml"
 TYPE_PREFIX = "oit-"
@@ -27,7 +28,7 @@ def scheming_schemas() -> dict[str, dict]:
 
     schemas = scheming_dataset_schemas(expanded=False)
     if schemas is None:
-        raise FrameworkError("The scheming_datasets plugin must be enabled with oit")
+        raise FrameworkError(Message("The scheming_datasets plugin must be enabled with oit"))
     return schemas
 
 
@@ -41,14 +42,14 @@ def check(schemas: dict[str, dict]) -> list[str]:
     wanted = common_fields()
     oit_types = sorted(t for t in schemas if is_oit_type(t))
     if not oit_types:
-        raise FrameworkError(
+        raise FrameworkError(Message(
             "No OIT dataset schema is loaded: set scheming.dataset_schemas to the files of "
-            "ckanext.oit:schemas/datasets/ (see config/ckan.ini.in)")
+            "ckanext.oit:schemas/datasets/ (see config/ckan.ini.in)"))
     for dataset_type in oit_types:
         have = [f["field_name"] for f in schemas[dataset_type]["dataset_fields"]]
         absent = [f for f in wanted if f not in have]
         if absent:
-            raise FrameworkError(
+            raise FrameworkError(Message(
                 "Dataset schema %(type)s: the common fields %(fields)s of schemas/presets.yaml are missing",
-                type=dataset_type, fields=", ".join(absent))
+                type=dataset_type, fields=", ".join(absent)))
     return oit_types

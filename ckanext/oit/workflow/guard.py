@@ -15,8 +15,9 @@ from ckan import model
 from ckanext.oit import audit, dataset_types, notifications
 from ckanext.oit.i18n_messages import both
 from ckanext.oit.workflow import change_requests
+from ckanext.oit.roles import role_of
 from ckanext.oit.workflow.states import (
-    DELETABLE, PENDING, PUBLISHED, WORKFLOW_FIELDS, is_oit, role_of, status_of,
+    DELETABLE, PENDING, PUBLISHED, WORKFLOW_FIELDS, is_oit, status_of,
 )
 
 Action = Callable[[dict, dict], Any]

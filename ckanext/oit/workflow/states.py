@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckan import authz, model
+from ckan import model
 
 from ckanext.oit import audit
 from ckanext.oit.i18n_messages import N_
@@ -49,22 +49,6 @@ def is_oit(package: model.Package | dict | None) -> bool:
 
 def status_of(package: model.Package) -> str:
     return package.extras.get("oit_status") or DRAFT
-
-
-def role_of(user_name: str | None, package: model.Package) -> str | None:
-    """'sysadmin', 'admin', 'editor', 'member' or None, in the dataset's organisation."""
-    if not user_name:
-        return None
-    if authz.is_sysadmin(user_name):
-        return "sysadmin"
-    if not package.owner_org:
-        return None
-    return authz.users_role_for_group_or_org(package.owner_org, user_name)
-
-
-def may(role: str | None, needed: str) -> bool:
-    order = {"member": 1, "editor": 2, "admin": 3, "sysadmin": 4}
-    return order.get(role or "", 0) >= order[needed]
 
 
 def package_of(context: dict[str, Any], id_or_name: str | None) -> model.Package | None:

@@ -1,7 +1,7 @@
 """Auth functions of the audit actions: the trail is for the organisation's members."""
 from __future__ import annotations
 
-from ckanext.oit.workflow.logic.auth import role_in_dataset, role_in_org
+from ckanext.oit.roles import role_in_dataset, role_in_org
 
 
 def oit_audit_list(context, data_dict):

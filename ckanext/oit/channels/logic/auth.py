@@ -12,7 +12,7 @@ from ckan import authz, model
 from ckanext.oit.channels import complaints, officers
 from ckanext.oit.channels.model import PUBLISHED, Complaint, Feedback, Question
 from ckanext.oit.i18n_messages import Message
-from ckanext.oit.workflow.states import may
+from ckanext.oit.roles import may
 
 OFFICERS_ONLY = Message("Only the organisation's designated complaint officers may do this")
 STAFF_ONLY = Message("Only the organisation's editors and admins may do this")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit.messages import SYSADMINS_ONLY
-from ckanext.oit.workflow.logic.auth import role_in_org
+from ckanext.oit.roles import role_in_org
 
 
 @tk.auth_allow_anonymous_access

@@ -10,11 +10,12 @@ export OIT_CKAN := $(CKAN)
 VENV := $(if $(filter 2.11,$(CKAN)),.venv,.venv-$(CKAN))
 TEST_INI := $(if $(filter 2.11,$(CKAN)),test.ini,test-$(CKAN).ini)
 
-.PHONY: help run test stop status services setup demo worker bench screenshots clean docs i18n package-check
+.PHONY: help run test test-unit stop status services setup demo worker bench screenshots clean docs i18n package-check
 
 help:
 	@echo "make run      set up everything and serve the portal on http://127.0.0.1:5000"
 	@echo "make test     set up everything and run the whole test suite (CKAN=2.12: on CKAN 2.12)"
+	@echo "make test-unit  the tests of tests/unit only: no services, no CKAN configuration, seconds"
 	@echo "make stop     stop every process we started (portal, worker, Solr, Redis, PostgreSQL)"
 	@echo "make status   which services run"
 	@echo "make bench    the benchmarks in bench/"
@@ -44,6 +45,11 @@ test: setup
 	$(VENV)/bin/python -m pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
 	@# the audit chain the last tests left (each test checks its own as it ends)
 	$(VENV)/bin/ckan -c $(TEST_INI) oit audit verify
+
+# Pure functions and files only: CKAN's pytest plugins (and so --ckan-ini) off.
+test-unit:
+	@bash $(S)/venv.sh
+	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -o addopts="-p no:cacheprovider" tests/unit $(PYTEST_ARGS)
 
 stop:
 	@bash $(S)/services.sh stop

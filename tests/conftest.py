@@ -1,12 +1,22 @@
-"""Shared fixtures. Tests run against the real services started by `make test`
-(PostgreSQL, Solr core ``ckan-test``, Redis), configured in test.ini."""
+"""Fixtures of every capability. Tests run against the real services started by
+`make test` (PostgreSQL, Solr core ``ckan-test``, Redis), configured in test.ini;
+the tests under tests/unit need neither (they run with CKAN's pytest plugin off,
+`make test-unit`), so nothing here reads the configuration at import."""
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 import ckan.plugins as p
 from ckan import model
+
+from support import jobs
+from support.mail import SmtpServer
+from support.workflow import Office, new_office, reset_database
+
+UNIT = Path(__file__).parent / "unit"
 
 # Plugins with alembic migrations of their own, applied after each reset.
 MIGRATED_PLUGINS = ("activity", "oit")
@@ -33,6 +43,8 @@ def every_write_left_an_audit_event(request):
     every dataset's last change has an audit event at or after it (each write
     path to a dataset moves its metadata_modified)."""
     yield
+    if request.node.path.is_relative_to(UNIT):  # no database there
+        return
     if "reset_db" not in request.fixturenames or request.node.get_closest_marker("unaudited"):
         return
     from ckanext.oit import audit
@@ -53,3 +65,85 @@ def every_write_left_an_audit_event(request):
 @pytest.fixture
 def solr_url(ckan_config) -> str:
     return ckan_config["solr_url"].rstrip("/")
+
+
+# --- people of an organisation (support/workflow.py) -------------------------
+
+@pytest.fixture
+def office(clean_db, clean_index) -> Office:
+    """A fresh database with one organisation's people."""
+    return new_office()
+
+
+@pytest.fixture(scope="module")
+def shared_office(reset_db) -> Office:
+    """One organisation for a whole module of tests that each make their own
+    dataset (cheaper than a reset per test; tests must not depend on others)."""
+    from ckanext.oit import compat
+
+    p.load_all()
+    try:
+        reset_database(reset_db)
+        return new_office()
+    finally:
+        compat.unload_plugins()
+
+
+@pytest.fixture
+def people(office):
+    """The office, plus a complaint officer (an editor) designated by the
+    sysadmin (an admin alone only proposes); for the channels and the CSRF tests."""
+    import ckan.lib.jobs as ckan_jobs
+    import ckan.plugins.toolkit as tk
+    from ckan.tests import factories
+
+    officer = factories.User(email="officer@example.go.th")
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": office.org["id"], "username": officer["name"], "role": "editor"})
+    office.users["officer"] = officer
+    office.act("sysadmin", "oit_complaint_officer_add", organization=office.org["name"], user=officer["name"])
+    ckan_jobs.get_queue().empty()  # the designation's own notice is not what these tests look at
+    return office
+
+
+@pytest.fixture
+def fresh_limits():
+    """No rate limit of the public channels counted before or after the test
+    (autouse under tests/channels)."""
+    from ckanext.oit.channels import abuse
+
+    abuse.reset_rate_limits()
+    yield
+    abuse.reset_rate_limits()
+
+
+# --- mail and jobs (support/mail.py, support/jobs.py) ------------------------
+
+@pytest.fixture
+def smtp(ckan_config):
+    """The test SMTP server, not yet started (the mail server is 'down')."""
+    from ckan.lib.mailer import _parse_smtp_server
+
+    host, port = _parse_smtp_server(ckan_config["smtp.server"])
+    server = SmtpServer(host, port)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mailbox(smtp):
+    """The test SMTP server, running."""
+    return smtp.start()
+
+
+@pytest.fixture
+def mail_queue(clean_queues):
+    """CKAN's default queue, empty, and no job left in its registries (CKAN's
+    clean_queues empties the queues only; a failed or scheduled job lives on
+    in a registry)."""
+    import ckan.lib.jobs as ckan_jobs
+
+    jobs.purge_registries()
+    yield ckan_jobs.get_queue()
+    jobs.purge_registries()
+    ckan_jobs.get_queue().empty()

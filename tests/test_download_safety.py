@@ -14,9 +14,8 @@ import ckan.plugins.toolkit as tk
 from ckan.tests import factories
 
 from ckanext.oit import spreadsheet_cells
-from test_notifications import run_jobs
-from test_records import HEADER, ROWS, csv_bytes
-from workflow_fixtures import office  # noqa: F401  (fixture)
+from support.jobs import run_jobs
+from support.records import HEADER, ROWS, csv_bytes
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 

@@ -1,0 +1,71 @@
+"""Browser tests: a live `ckan run` on the test configuration and headless
+Chromium (Debian's chromium and chromium-driver) driven by Selenium. Every test
+module here has the marker ``browser`` (``-m "not browser"`` leaves them out)."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+
+from support import REPO
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(ckan_config, tmp_path):
+    """`ckan run` on the test configuration, its site URL on loopback."""
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    ini = tmp_path / "live.ini"
+    text = Path(ckan_config["__file__"]).read_text()
+    ini.write_text(text.replace("ckan.site_url = http://test.ckan.net", f"ckan.site_url = {base}"))
+    log = open(tmp_path / "server.log", "w")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ckan")), "-c", str(ini), "run",
+         "--host", "127.0.0.1", "--port", str(port), "--disable-reloader"],
+        stdout=log, stderr=subprocess.STDOUT)
+    try:
+        for _ in range(120):
+            try:
+                if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
+                    break
+            except requests.ConnectionError:
+                time.sleep(0.5)
+        else:
+            raise RuntimeError(f"CKAN did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
+        yield base
+    finally:
+        server.terminate()
+        server.wait(20)
+        log.close()
+
+
+@pytest.fixture
+def browser(tmp_path):
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--no-first-run", "--disable-quic", f"--user-data-dir={tmp_path / 'profile'}",
+                 "--window-size=1280,1600", "--lang=th"):
+        options.add_argument(flag)
+    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"),
+                              options=options)
+    driver.implicitly_wait(5)
+    yield driver
+    shots = REPO / ".run" / "browser"
+    shots.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(shots / "last-page.png"))
+    driver.quit()

@@ -1,0 +1,187 @@
+"""The compliance monitor, with a frozen clock."""
+from __future__ import annotations
+
+import pytest
+from freezegun import freeze_time
+
+import ckan.plugins.toolkit as tk
+
+from support.jobs import run_jobs
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def make(office, state: str, **data):
+    dataset = office.act("editor", "package_create", owner_org=office.org["id"], **data)
+    if state in ("pending", "published"):
+        office.act("editor", "oit_submit", id=dataset["id"])
+    if state == "published":
+        office.act("admin", "oit_approve", id=dataset["id"])
+    return dataset
+
+
+def periods(result, key):
+    item = next(i for i in result["items"] if i["key"] == key)
+    return {p["period"]: p for p in item["periods"]}
+
+
+@freeze_time("2026-03-15")
+def test_fy_2569_as_of_15_march_2026(office):
+    for month in ("2025-10", "2025-11", "2025-12", "2026-01"):
+        make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+             fiscal_year="2569", period=month)
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    make(office, "published", type="oit-budget", item_key="operation-budget-annual-report", fiscal_year="2568")
+
+    result = tk.get_action("oit_compliance_show")({"user": office.users["admin"]["name"]},
+                                                  {"id": office.org["name"], "fiscal_year": "2569"})
+    assert result["as_of"] == "2026-03-15" and result["edition"] == "2567"
+
+    monthly = periods(result, "procurement-monthly-summary")
+    assert [monthly[m]["status"] for m in ("2025-10", "2025-11", "2025-12", "2026-01")] == ["published"] * 4
+    assert monthly["2026-02"]["status"] == "overdue"
+    assert monthly["2026-03"]["status"] == "not_yet_due"
+    assert monthly["2025-10"]["datasets"][0]["name"]
+
+    rounds = periods(result, "operation-budget-round-report")
+    assert rounds["round-1"]["due"] <= "2026-03-15"            # the 5-month round has ended: it is due
+    assert rounds["round-1"]["status"] == "overdue"
+    assert rounds["round-2"]["status"] == "not_yet_due"
+
+    previous = periods(result, "operation-budget-annual-report")
+    assert previous["year"]["fiscal_year"] == 2568 and previous["year"]["status"] == "published"
+
+    plan = periods(result, "procurement-plan")
+    assert plan["year"]["status"] == "pending"                   # pending does not count as published
+    published = sum(p["status"] == "published" for i in result["items"] for p in i["periods"])
+    assert result["published"] == published == 5
+    assert 0 < result["score"] < 1
+
+
+@freeze_time("2026-03-15")
+def test_outsiders_see_only_what_is_published(office):
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    public = tk.get_action("oit_compliance_show")({"user": ""}, {"id": office.org["name"]})
+    assert public["fiscal_year"] == 2569
+    assert periods(public, "procurement-plan")["year"]["status"] == "overdue"
+    assert periods(public, "procurement-plan")["year"]["datasets"] == []
+
+
+def test_every_item_has_a_public_landing_page(office, app):
+    published = make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+                     fiscal_year="2569", period="2025-10")
+    draft = make(office, "draft", type="oit-procurement", item_key="procurement-monthly-summary",
+                 fiscal_year="2569", period="2025-11")
+    edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
+    for item in edition["items"]:
+        url = f"/oit/{office.org['name']}/2569/{item['key']}"
+        assert app.get(url).status_code == 200, url
+    page = app.get(f"/oit/{office.org['name']}/2569/procurement-monthly-summary").body
+    assert published["name"] in page and draft["name"] not in page
+    assert "เดือนตุลาคม 2568" in page
+    assert app.get(f"/oit/{office.org['name']}/2569/no-such-item").status_code == 404
+    assert app.get("/oit/no-such-org/2569/procurement-monthly-summary").status_code == 404
+
+
+def test_the_itas_export_of_the_demo_agency(app, cli):
+    from ckan.cli.cli import ckan as ckan_command
+    from ckanext.oit_demo import agency as demo
+
+    assert cli.invoke(ckan_command, ["oit-demo"]).exit_code == 0
+    org = demo.ORGANIZATION["name"]
+    sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": "2569"})
+    edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
+    assert [r["code"] for r in sheet["rows"]] == [i["code"] for i in edition["items"]]
+    assert {r["answer"] for r in sheet["rows"]} == {"ไม่มี"}
+    for row in sheet["rows"]:
+        path = row["url"].replace("http://test.ckan.net", "")
+        assert path.startswith(f"/oit/{org}/2569/") and app.get(path).status_code == 200, path
+
+    tk.get_action("oit_itas_explanation_update")({"user": "director"}, {
+        "id": org, "fiscal_year": "2569", "item_key": sheet["rows"][0]["key"], "text": "อยู่ระหว่างปรับปรุง"})
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_itas_explanation_update")({"user": "staff"}, {
+            "id": org, "fiscal_year": "2569", "item_key": sheet["rows"][0]["key"], "text": "x"})
+    body = app.get(f"/oit/{org}/2569/itas.csv").get_data()
+    assert body.startswith("\ufeff".encode())
+    lines = body.decode("utf-8-sig").splitlines()
+    assert len(lines) == 1 + len(edition["items"]) and "อยู่ระหว่างปรับปรุง" in lines[1]
+    assert app.get(f"/oit/{org}/2569/itas.xlsx").status_code == 200
+    assert "อยู่ระหว่างปรับปรุง" in app.get(f"/oit/{org}/2569/itas.html").body
+
+
+@freeze_time("2026-03-15")
+def test_remind_sends_the_digest_once(office, cli, mail_queue, mailbox):
+    from ckan.cli.cli import ckan as ckan_command
+
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    first = cli.invoke(ckan_command, ["oit", "remind"])
+    assert first.exit_code == 0, first.output
+    run_jobs()
+    ours = [m for m in mailbox.mails if office.org["title"] in m.subject]
+    assert sorted(m.to[0] for m in ours) == sorted(
+        [office.users["editor"]["email"], office.users["admin"]["email"]])
+    body = ours[0].body
+    assert "เกินกำหนด" in body and "พฤศจิกายน 2568" in body and "ตุลาคม 2568" not in body.split("\n")[1]
+
+    again = cli.invoke(ckan_command, ["oit", "remind"])
+    assert again.exit_code == 0 and "0 organisation(s) reminded" in again.output
+    run_jobs()
+    assert len([m for m in mailbox.mails if office.org["title"] in m.subject]) == len(ours)
+
+
+@freeze_time("2026-03-15")
+def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private_status():
+    from ckan.tests import factories
+
+    supervisor, editor_a, editor_b = factories.User(), factories.User(), factories.User()
+    parent = factories.Organization(name="obec-area", users=[{"name": supervisor["name"], "capacity": "admin"}])
+    child_a = factories.Organization(name="pesao-a", users=[{"name": editor_a["name"], "capacity": "editor"}])
+    child_b = factories.Organization(name="pesao-b", users=[{"name": editor_b["name"], "capacity": "editor"}])
+    sysadmin, approver = factories.Sysadmin(), factories.Sysadmin()
+    for child in (child_a, child_b):
+        tk.get_action("oit_organization_parent_set")({"user": sysadmin["name"]}, {"id": child["name"], "parent": "obec-area"})
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_organization_parent_set")({"user": editor_a["name"]}, {"id": "pesao-a", "parent": "obec-area"})
+
+    context = {"user": sysadmin["name"]}
+    plan = tk.get_action("package_create")(context, {"type": "oit-procurement", "owner_org": child_a["id"],
+                                                     "item_key": "procurement-plan", "fiscal_year": "2569"})
+    tk.get_action("oit_submit")(context, {"id": plan["id"]})                 # pending in A
+    for owner in (child_a, child_b):
+        monthly = tk.get_action("package_create")(context, {
+            "type": "oit-procurement", "owner_org": owner["id"], "item_key": "procurement-monthly-summary",
+            "fiscal_year": "2569", "period": "2025-10"})
+        tk.get_action("oit_submit")(context, {"id": monthly["id"]})
+        tk.get_action("oit_approve")({"user": approver["name"]}, {"id": monthly["id"]})  # four eyes
+
+    result = tk.get_action("oit_compliance_rollup")({"user": supervisor["name"]}, {"id": "obec-area"})
+    assert {c["organization"] for c in result["children"]} == {"pesao-a", "pesao-b"}
+    assert all(c["published"] == 1 for c in result["children"])
+    a = next(c for c in result["children"] if c["organization"] == "pesao-a")
+    assert a["statuses"].get("pending") == 1                                # the supervisor sees A's private work
+    assert result["published"] == 2 and result["due"] > 2
+
+    with pytest.raises(tk.NotAuthorized):
+        tk.get_action("oit_compliance_rollup")({"user": editor_b["name"]}, {"id": "obec-area"})
+    seen_by_b = tk.get_action("oit_compliance_show")({"user": editor_b["name"]}, {"id": "pesao-a"})
+    assert periods(seen_by_b, "procurement-plan")["year"]["status"] == "overdue"  # not "pending"
+    seen_by_a = tk.get_action("oit_compliance_show")({"user": editor_a["name"]}, {"id": "pesao-a"})
+    assert periods(seen_by_a, "procurement-plan")["year"]["status"] == "pending"
+
+
+def test_the_dashboards_put_the_overdue_first(office, app):  # API tokens refuse a frozen clock
+    from ckan.tests import factories
+
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    headers = {"Authorization": factories.APIToken(user=office.users["admin"]["name"])["token"]}
+    when = {"as_of": "2026-03-15", "fiscal_year": "2569"}
+    page = app.get(f"/organization/{office.org['name']}/oit-compliance", headers=headers, query_string=when)
+    assert page.status_code == 200
+    body = page.body
+    assert "เกินกำหนด" in body and body.index("oit-late") < body.index("oit-progress")
+    sysadmin = {"Authorization": factories.APIToken(user=office.users["sysadmin"]["name"])["token"]}
+    assert app.get(f"/organization/{office.org['name']}/oit-rollup", headers=sysadmin).status_code == 200
+    assert app.get(f"/organization/{office.org['name']}/oit-rollup").status_code == 403

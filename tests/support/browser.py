@@ -1,0 +1,50 @@
+"""A person at the browser (headless Chromium, driven by Selenium); the fixtures
+browser and live_server are in tests/browser/conftest.py."""
+from __future__ import annotations
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as ready
+from selenium.webdriver.support.ui import WebDriverWait
+
+PASSWORD = "Browser#2569"  # of the users the browser tests create
+
+
+class Person:
+    def __init__(self, driver, base):
+        self.driver, self.base = driver, base
+
+    def go(self, path: str):
+        self.driver.get(self.base + path)
+
+    def login(self, name: str):
+        self.driver.delete_all_cookies()
+        self.go("/user/login")
+        self.driver.find_element(By.ID, "field-login").send_keys(name)
+        password = self.driver.find_element(By.ID, "field-password")
+        password.send_keys(PASSWORD)
+        password.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()
+        WebDriverWait(self.driver, 15).until(lambda d: "/user/login" not in d.current_url)
+
+    def click(self, element_id: str):
+        self.press(f"#{element_id}")
+
+    def press(self, css: str):
+        """Click as a user would, once the button is there (scrolled into view first)."""
+        button = WebDriverWait(self.driver, 15).until(ready.element_to_be_clickable((By.CSS_SELECTOR, css)))
+        self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
+        posts = self.driver.execute_script(
+            "var f = arguments[0].form; return !!f && arguments[0].type === 'submit'"
+            " && (f.getAttribute('method') || '').toLowerCase() === 'post'", button)
+        page = self.driver.find_element(By.TAG_NAME, "html")
+        # a dispatched click: CKAN's sticky footer may lie over the button at the page's end
+        self.driver.execute_script("arguments[0].click()", button)
+        if posts:  # the answer is in (and its session cookie set) before the next step reads or logs out
+            WebDriverWait(self.driver, 15).until(ready.staleness_of(page))
+            WebDriverWait(self.driver, 15).until(
+                lambda d: d.execute_script("return document.readyState") == "complete")
+
+    def text(self) -> str:
+        return self.driver.find_element(By.TAG_NAME, "body").text
+
+    def status(self) -> str:
+        return self.driver.find_element(By.CSS_SELECTOR, ".oit-workflow .oit-status").text

@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 
 def after_change(resource_dict: dict[str, Any]) -> None:
     resource = model.Resource.get(resource_dict.get("id") or "")
-    if resource is not None and jobs.wanted(resource):
+    if resource is not None and resource.id != jobs.loading() and jobs.wanted(resource):
         try:
             jobs.queue(resource.id)
         except Exception:  # a queue that is down must not undo the upload

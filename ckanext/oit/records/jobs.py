@@ -1,6 +1,7 @@
 """The background job that turns an uploaded file into DataStore rows."""
 from __future__ import annotations
 
+import contextvars
 import logging
 from typing import Any
 
@@ -123,10 +124,27 @@ def _write(resource_id: str, schema: dict[str, Any], rows: list[dict[str, Any]])
     return len(records)
 
 
+# The resource this process is loading: CKAN 2.12's DataStore patches the resource
+# (datastore_active) while its rows are written, which must not queue the file again.
+_loading: contextvars.ContextVar[str | None] = contextvars.ContextVar("oit_records_loading", default=None)
+
+
+def loading() -> str | None:
+    return _loading.get()
+
+
 def load(resource_id: str) -> dict[str, Any]:
     """Read, normalise and validate the file; load the rows as a whole, or none.
     Nothing is deleted before the new file has passed; whatever goes wrong ends
     in a state with a problem to read, never in "queued"."""
+    token = _loading.set(resource_id)
+    try:
+        return _load(resource_id)
+    finally:
+        _loading.reset(token)
+
+
+def _load(resource_id: str) -> dict[str, Any]:
     resource = model.Resource.get(resource_id)
     if resource is None:
         return {"status": FAILED}

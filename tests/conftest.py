@@ -13,6 +13,7 @@ import ckan.plugins as p
 from ckan import model
 
 from support import jobs
+from support.frameworks import EDITIONS
 from support.mail import SmtpServer
 from support.workflow import Office, new_office, reset_database
 
@@ -147,3 +148,15 @@ def mail_queue(clean_queues):
     yield ckan_jobs.get_queue()
     jobs.purge_registries()
     ckan_jobs.get_queue().empty()
+
+
+# --- framework editions (support/frameworks.py) -------------------------------
+
+@pytest.fixture
+def edition_copy(tmp_path):
+    """A copy of the shipped framework editions, to change."""
+    import shutil
+
+    folder = tmp_path / "frameworks"
+    shutil.copytree(EDITIONS, folder)
+    return folder

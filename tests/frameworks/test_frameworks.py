@@ -1,7 +1,7 @@
-"""The OIT framework editions as data: the item lists, the API, start-up checks."""
+"""The OIT framework editions as data: the item lists, the API, start-up checks
+(reading the files alone: tests/unit/frameworks)."""
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -13,10 +13,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import frameworks
-from ckanext.oit.frameworks import FrameworkError, read_edition, read_editions
-from support import REPO
 
-EDITIONS = REPO / "ckanext" / "oit" / "schemas" / "frameworks"
 SEED_CATEGORIES = [f"1.{n}" for n in range(1, 15)]
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
@@ -94,13 +91,6 @@ def test_framework_show_needs_an_edition_or_a_fiscal_year():
 
 
 @pytest.fixture
-def edition_copy(tmp_path):
-    folder = tmp_path / "frameworks"
-    shutil.copytree(EDITIONS, folder)
-    return folder
-
-
-@pytest.fixture
 def configure_oit(ckan_config, monkeypatch):
     """Configure the plugin again, as CKAN does at start-up, with other options."""
     plugin = p.get_plugin("oit")
@@ -125,25 +115,6 @@ def test_an_item_name_corrected_in_the_file_shows_in_the_api(edition_copy, confi
     assert show(edition="2565")["items"][0]["name"]["th"] == "แผนผังโครงสร้างหน่วยงาน (แก้ไขแล้ว)"
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda d: d["items"][4].update(cadence="weekly"), "items[4] (O5): unknown cadence 'weekly'"),
-    (lambda d: d["items"][9].update(key=d["items"][8]["key"]), "items[9] (O10): key"),
-    (lambda d: d["items"][2].update(code="O1"), "items[2] (O1): code 'O1' is already used by items[0]"),
-    (lambda d: d["items"][22].update(dataset_type="oit-nothing"), "items[22] (O23): dataset type 'oit-nothing'"),
-    (lambda d: d["items"][0].update(category="9.9"), "items[0] (O1): category '9.9'"),
-])
-def test_a_broken_edition_is_refused_with_the_entry_named(edition_copy, change, message):
-    path = edition_copy / "2565.yaml"
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    with pytest.raises(FrameworkError) as failure:
-        read_editions(edition_copy, dataset_types=[f"oit-{t}" for t in (
-            "organization", "operation", "budget", "procurement", "hr", "complaint", "integrity")])
-    assert str(path) in str(failure.value)
-    assert message in str(failure.value)
-
-
 def test_a_broken_edition_stops_ckan_at_start_up(edition_copy, tmp_path, ckan_config):
     path = edition_copy / "2567.yaml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -157,9 +128,3 @@ def test_a_broken_edition_stops_ckan_at_start_up(edition_copy, tmp_path, ckan_co
                             capture_output=True, text=True, timeout=120)
     assert result.returncode != 0
     assert f"{path}: items[20] (O21): unknown evidence kind 'rumour'" in result.stderr + result.stdout
-
-
-def test_the_shipped_editions_read_cleanly():
-    for path in sorted(EDITIONS.glob("*.yaml")):
-        edition = read_edition(path)
-        assert len({i.key for i in edition.items}) == len(edition.items)

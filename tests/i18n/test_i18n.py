@@ -1,17 +1,13 @@
 """Thai first: CKAN's pages in Thai with no untranslated English labels, English at /en,
-พ.ศ. dates with Thai month names, and a catalogue whose compiled .mo matches its .po."""
+พ.ศ. dates with Thai month names (the catalogue files alone: tests/unit/i18n)."""
 from __future__ import annotations
 
 import datetime
 import json
 import re
-from pathlib import Path
 
 import pytest
 import pytz
-import yaml
-from babel.messages.mofile import read_mo
-from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
@@ -20,10 +16,7 @@ from ckan.tests import factories
 
 from ckanext.oit import thai_calendar
 
-from support import REPO
 from support.thai_portal import english_labels, thai_agency
-
-CATALOGUES = REPO / "ckanext" / "oit" / "i18n"
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
@@ -189,51 +182,6 @@ def test_date_helpers_in_thai_and_english():
     i18n.set_lang("en")
     assert tk.h.render_datetime(moment) == "November 25, 2026"
     assert tk.h.oit_format_datetime(moment) == "25 Nov 2026, 14:03"
-
-
-def _catalogue(path: Path) -> dict:
-    with path.open("rb") as f:
-        catalog = read_mo(f) if path.suffix == ".mo" else read_po(f)
-    messages = {m.id if isinstance(m.id, str) else tuple(m.id):
-                m.string if isinstance(m.string, str) else tuple(m.string) for m in catalog if m.id}
-    return {"plural-forms": catalog.plural_forms, **messages}
-
-
-@pytest.mark.parametrize("lang", ["th", "en"])
-def test_the_compiled_catalogue_matches_its_source(lang):
-    po = CATALOGUES / lang / "LC_MESSAGES" / "ckanext-oit.po"
-    assert _catalogue(po.with_suffix(".mo")) == _catalogue(po), \
-        f"{po.with_suffix('.mo')} is stale: run scripts/config.sh (pybabel compile)"
-
-
-def test_every_thai_translation_keeps_its_placeholders():
-    placeholder = re.compile(r"\{[a-z_0-9]*\}|%\([a-z_]+\)[sd]|%[sdi]")
-    with (CATALOGUES / "th" / "LC_MESSAGES" / "ckanext-oit.po").open("rb") as f:
-        catalog = read_po(f)
-    assert catalog.plural_expr == "0"  # Thai has one form; a catalogue without it breaks CKAN's plurals
-    for message in catalog:
-        if not message.id:
-            continue
-        source = message.id[-1] if isinstance(message.id, tuple) else message.id
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        assert all(strings), f"untranslated: {message.id!r}"
-        if isinstance(message.id, tuple) and not placeholder.findall(message.id[0]):
-            continue  # "at least one character": the Thai form need not print the number
-        for text in strings:
-            # Thai may leave a detail out (a พ.ศ. date has its year; a library's English note),
-            # never use a name the msgid does not have: formatting would fail at run time
-            assert set(placeholder.findall(text)) <= set(placeholder.findall(source)), message.id
-
-
-def test_every_oit_dataset_type_has_thai_and_english_names():
-    th = _catalogue(CATALOGUES / "th" / "LC_MESSAGES" / "ckanext-oit.po")
-    en = _catalogue(CATALOGUES / "en" / "LC_MESSAGES" / "ckanext-oit.po")
-    for path in sorted((REPO / "ckanext" / "oit" / "schemas" / "datasets").glob("*.yaml")):
-        schema = yaml.safe_load(path.read_text())
-        title = schema["dataset_type"].title()
-        for msgid in (title, title + "s"):
-            assert th.get(msgid) == "ชุดข้อมูล" + schema["oit_label"]["th"], msgid
-            assert en.get(msgid) == schema["oit_label"]["en"] + " datasets", msgid
 
 
 def test_javascript_strings_come_from_the_catalogue_too(app, ckan_config):

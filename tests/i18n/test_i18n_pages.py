@@ -1,19 +1,15 @@
 """One language a page: our pages at /en/ show no Thai (the data here is English), our Thai
-pages show none of our English msgids; and the catalogue and templates behind them."""
+pages show none of our English msgids (the catalogue and templates behind them: tests/unit/i18n)."""
 from __future__ import annotations
 
 import re
 
 import pytest
-from babel.messages.pofile import read_po
 from bs4 import BeautifulSoup
 
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
-from support import REPO
 
-TEMPLATES = REPO / "ckanext" / "oit" / "templates"
-THAI_PO = REPO / "ckanext" / "oit" / "i18n" / "th" / "LC_MESSAGES" / "ckanext-oit.po"
 THAI = re.compile("[\u0e00-\u0e7f]")
 
 # English msgids of ours, each on one of the pages below; none may reach a Thai page
@@ -133,22 +129,3 @@ def test_thai_pages_show_none_of_our_english(app, agency):
     assert "ข้อมูลสาธารณะของหน่วยงานภาครัฐ" in bodies["home"]
     assert "ประกาศความเป็นส่วนตัว" in bodies["complaint form"]
     assert "รายการที่รอการอนุมัติของฉัน" in bodies["approvals"]
-
-
-def test_every_msgid_of_ours_has_thai():
-    with THAI_PO.open("rb") as f:
-        catalog = read_po(f)
-    ours = [m for m in catalog if m.id and any(path.startswith("ckanext/oit/") for path, _ in m.locations)]
-    assert ours, "the catalogue has our msgids"
-    untranslated = [m.id for m in ours
-                    if not all(m.string if isinstance(m.string, tuple) else (m.string,))]
-    assert untranslated == []
-
-
-def test_no_template_of_ours_holds_thai():
-    # the Thai is in the catalogue; data ({th, en} labels) comes from the data
-    found = [f"{path.relative_to(REPO)}:{number}"
-             for path in sorted(TEMPLATES.rglob("*")) if path.is_file()
-             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
-             if THAI.search(line)]
-    assert found == []

@@ -48,6 +48,7 @@ test: setup
 
 # Pure functions and files only: CKAN's pytest plugins (and so --ckan-ini) off.
 test-unit:
+	@bash $(S)/bootstrap.sh
 	@bash $(S)/venv.sh
 	$(VENV)/bin/python -m pytest -p no:ckan -p no:ckan_fixtures -o addopts="-p no:cacheprovider" tests/unit $(PYTEST_ARGS)
 

@@ -91,3 +91,23 @@ def test_a_withdrawn_datasets_title_leaves_the_published_feedback(people, app):
     # the organisation's staff still see which dataset it was about
     [staff_view] = people.act("editor", "oit_feedback_list", organization=org)["results"]
     assert staff_view["package_title"] == title
+
+
+def test_staff_answer_waiting_feedback_from_the_moderation_page(people, app):
+    from bs4 import BeautifulSoup
+    from ckan.tests import factories
+
+    created = tk.get_action("oit_feedback_create")({"user": ""}, {
+        "organization": people.org["name"], "message": OPINION, "topic": "แผนจัดซื้อ"})
+    url = f"/oit/{people.org['name']}/feedback/moderate"
+    headers = {"Authorization": factories.APIToken(user=people.users["editor"]["name"])["token"]}
+    page = BeautifulSoup(app.get(url, headers=headers).body, "html.parser")
+    entry = page.select_one("article.oit-feedback-pending")
+    assert OPINION in entry.get_text() and "แผนจัดซื้อ" in entry.get_text()
+    form = entry.select_one("form")
+    assert form["action"] == f"/oit/feedback/{created['id']}/respond"
+    assert form.select_one("textarea")["name"] == "response"
+    assert [b["value"] for b in form.select("button")] == ["publish", "reject"]
+    assert form.select_one("input[name=_csrf_token]") is not None
+    empty = BeautifulSoup(app.get(f"/en{url}?state=published", headers=headers).body, "html.parser")
+    assert empty.select_one(".empty").get_text(strip=True) == "No feedback is waiting."

@@ -52,34 +52,29 @@ def oit_question_create(context, data_dict):
     return {"success": True}  # anyone may ask
 
 
-@tk.auth_allow_anonymous_access
-def oit_question_list(context, data_dict):
-    """Anyone sees published questions; the moderation queue is for staff."""
+def _published_or_staff(context, data_dict):
+    """Anyone sees published questions and feedback; the moderation queue is for staff."""
     if (data_dict.get("state") or PUBLISHED) == PUBLISHED:
         return {"success": True}
     return _staff(context, _org_id(data_dict.get("organization")))
 
 
-def oit_question_answer(context, data_dict):
-    question = model.Session.get(Question, str(data_dict.get("id") or ""))
-    return _staff(context, question.owner_org if question else None)
+def _staff_of_entry(entry_class: type) -> Any:
+    """An auth function: the staff of the organisation the entry (found by id) belongs to."""
+    def check(context, data_dict):
+        entry = model.Session.get(entry_class, str(data_dict.get("id") or ""))
+        return _staff(context, entry.owner_org if entry else None)
+    return check
+
+
+oit_question_list = oit_feedback_list = tk.auth_allow_anonymous_access(_published_or_staff)
+oit_question_answer = _staff_of_entry(Question)
+oit_feedback_respond = _staff_of_entry(Feedback)
 
 
 @tk.auth_allow_anonymous_access
 def oit_feedback_create(context, data_dict):
     return {"success": True}
-
-
-@tk.auth_allow_anonymous_access
-def oit_feedback_list(context, data_dict):
-    if (data_dict.get("state") or PUBLISHED) == PUBLISHED:
-        return {"success": True}
-    return _staff(context, _org_id(data_dict.get("organization")))
-
-
-def oit_feedback_respond(context, data_dict):
-    feedback = model.Session.get(Feedback, str(data_dict.get("id") or ""))
-    return _staff(context, feedback.owner_org if feedback else None)
 
 
 @tk.auth_allow_anonymous_access

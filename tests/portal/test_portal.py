@@ -216,7 +216,8 @@ def test_facets_for_organisation_and_format_with_thai_labels(app, office, publis
         assert any(title in t for t in titles), (title, titles)
     assert not any(english in t for t in titles for english in ("Organizations", "Formats", "Licenses", "Groups", "Tags"))
     facet_text = " ".join([s.get_text(" ", strip=True) for s in page.select("section.module-narrow")]
-                          + [a.get("title", "") for a in page.select("section.module-narrow a")])  # long labels
+                          # long labels: in the link's title (CKAN 2.11) or its tooltip (2.12)
+                          + [a.get("title") or a.get("data-bs-title", "") for a in page.select("section.module-narrow a")])
     assert "สพป.ตัวอย่าง" in facet_text and "พ.ศ. 2569" in facet_text and "สัญญาอนุญาตข้อมูลเปิดภาครัฐ" in facet_text
     category = page.select_one("a[href*='oit_category='] .item-label").get_text(strip=True)
     assert category.startswith("9.3") and "การจัดซื้อ" in category  # Thai has no spaces to cut a label at

@@ -19,7 +19,8 @@ class Person:
     def login(self, name: str):
         self.driver.delete_all_cookies()
         self.go("/user/login")
-        self.driver.find_element(By.ID, "field-login").send_keys(name)
+        # on a busy machine the form may not take keys the moment the page is there
+        WebDriverWait(self.driver, 15).until(ready.element_to_be_clickable((By.ID, "field-login"))).send_keys(name)
         password = self.driver.find_element(By.ID, "field-password")
         password.send_keys(PASSWORD)
         password.find_element(By.XPATH, "ancestor::form//button[@type='submit']").click()

@@ -8,6 +8,7 @@ cd "$OIT_ROOT"
 work="$OIT_RUN/package-check"
 rm -rf "$work"; mkdir -p "$work"
 say "building the wheel"
+rm -rf build  # setuptools would reuse modules a move has deleted since the last build
 "$OIT_VENV/bin/python" -m build --wheel --no-isolation --outdir "$work/dist" . >"$OIT_LOG/package-check.log" 2>&1 \
     || { tail -20 "$OIT_LOG/package-check.log" >&2; die "the wheel does not build"; }
 say "installing CKAN and the wheel into an empty virtualenv ($work/venv)"

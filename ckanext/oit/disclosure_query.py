@@ -57,6 +57,8 @@ def search(context: dict[str, Any], *, organization: str | Iterable[str] | None 
 
     `options` go to package_search as they are (sort, fl, facet.field, include_private, q).
     """
+    if {"fq", "fq_list"} & set(options):
+        raise ValueError("disclosure_query.search builds the filter itself")
     data_dict = {"fq": filter_query(organization, fiscal_years, item_keys, period, status), "rows": rows, **options}
     return tk.get_action("package_search")(dict(context), data_dict)
 

@@ -394,3 +394,19 @@ def test_logged_in_pages_load_nothing_from_another_site(people, app, role):
         assert page.status_code == 200, url
         assert _foreign_loads(page.body) == [], url
         assert "gravatar.com" not in page.body, url
+
+
+def test_a_ckan_form_posted_by_a_session_needs_the_token_after_anonymous_visits(people, app):
+    """CKAN 2.12.0 exempts a view from its CSRF check for good once an anonymous request has
+    reached it; the organisation's member form must still refuse a logged-in director's post
+    without the token (a cross-origin page making the director add an admin)."""
+    org = people.org["name"]
+    from ckan.tests import factories
+
+    intruder = factories.User()
+    app.test_client().get(f"/organization/member_new/{org}")  # anonymous: exempts the view on 2.12.0
+    browser = login(app, people.users["admin"])
+    refused = browser.post(f"/organization/member_new/{org}", data={"username": intruder["name"], "role": "admin"})
+    assert refused.status_code == 400
+    members = tk.get_action("member_list")({"ignore_auth": True}, {"id": org, "object_type": "user"})
+    assert intruder["id"] not in {user_id for user_id, _type, _role in members}

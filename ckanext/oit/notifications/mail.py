@@ -128,7 +128,8 @@ def queue_mail(event: str, recipient_name: str, recipient_email: str, mail: Mail
     }
     try:
         tk.enqueue_job(send_mail, kwargs={
-            "recipient_name": recipient_name, "recipient_email": recipient_email,
+            # a name typed with a line break would make the To: header unsendable
+            "recipient_name": " ".join(str(recipient_name or "").split()), "recipient_email": recipient_email,
             "subject": mail.subject, "body": mail.body, "headers": headers,
         }, title=title, rq_kwargs=rq_kwargs)
     except Exception:

@@ -38,7 +38,7 @@ def register(app: Any) -> None:
     def check() -> None:
         if not protected:  # blueprints are all registered by the first request
             protected.update(ours(current_app))
-        if request.blueprint in protected or (compat.CKAN_2_12 and _api_by_cookie()):
+        if request.blueprint in protected or (compat.CKAN_2_12 and _session_write()):
             _check()
 
     # CKAN's before_request handlers (user identification, its own CSRF check)
@@ -47,11 +47,12 @@ def register(app: Any) -> None:
     harden_cookies(app.config, tk.config.get("ckan.site_url") or "")
 
 
-def _api_by_cookie() -> bool:
-    """CKAN 2.12.0 exempts a view from its CSRF check for good once one request that
-    authenticated by an API token reached it (2.11.5 exempts that request only), so its
-    API is checked here too for a logged-in session's POSTs."""
-    return request.blueprint == "api" and tk.current_user.is_authenticated and not _by_api_token()
+def _session_write() -> bool:
+    """CKAN 2.12.0 exempts a view from its CSRF check for good once one request reached it
+    that it took for API-token authentication (2.11 exempts that request only; 2.12.0 takes
+    every anonymous request for one), so a logged-in session's writes to any view, CKAN's
+    own forms and its API included, are checked here."""
+    return tk.current_user.is_authenticated and not _by_api_token()
 
 
 def _check() -> None:

@@ -68,8 +68,13 @@ def approvals():
     pending = _search("pending", org_ids)
     found = [request for org_id in org_ids
              for request in tk.get_action("oit_change_request_list")(_context(), {"organization": org_id})]
-    requests = [{"request": request, "package": tk.get_action("package_show")(_context(), {"id": request["package_id"]})}
-                for request in sorted(found, key=lambda r: r["requested_at"])]
+    requests = []
+    for request in sorted(found, key=lambda r: r["requested_at"]):
+        try:
+            package = tk.get_action("package_show")(_context(), {"id": request["package_id"]})
+        except (tk.ObjectNotFound, tk.NotAuthorized):
+            continue  # its dataset was purged, or moved where this director cannot see it
+        requests.append({"request": request, "package": package})
     return tk.render("oit/workflow/approvals.html", {"pending": pending, "requests": requests})
 
 

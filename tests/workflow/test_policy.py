@@ -99,3 +99,8 @@ def test_the_readme_lists_the_classification():
     expected = {kind: {n for n, k in policy.RULES.items() if k == kind} for kind in policy.CLASSES
                 if kind != policy.OURS}
     assert listed == expected
+
+
+def test_an_action_is_ours_because_we_define_it_not_because_of_its_name():
+    assert policy.classify("oit_submit") == policy.OURS
+    assert policy.classify("oit_from_another_plugin") is None  # refused to all but sysadmins

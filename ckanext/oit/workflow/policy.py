@@ -14,6 +14,8 @@ view's resource), never from ids the caller sends alongside.
 """
 from __future__ import annotations
 
+import functools
+
 import logging
 from typing import Any, Callable, Iterable
 
@@ -124,11 +126,18 @@ def classify(name: str) -> str | None:
     """The class of an action, or None when nobody has classified it."""
     if name in RULES:
         return RULES[name]
-    if name.startswith("oit_"):
+    if name in _ours():
         return OURS
     if name in _configured_outside():
         return OUTSIDE
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def _ours() -> frozenset[str]:
+    # by what we define, not by the prefix: another plugin's oit_* action is not ours
+    from ckanext.oit import registry
+    return frozenset(registry.actions())
 
 
 def _configured_outside() -> set[str]:

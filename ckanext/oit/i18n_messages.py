@@ -103,7 +103,21 @@ def both(msgid: str, /, **params: Any) -> str:
     return Message(msgid, **params).both()
 
 
-class UserError(ValueError):
+class SaidInBoth:
+    """`.th` and `.en` of something that carries a `message` (an error, a problem in a file)."""
+
+    message: Message
+
+    @property
+    def th(self) -> str:
+        return self.message.say("th")
+
+    @property
+    def en(self) -> str:
+        return self.message.say("en")
+
+
+class UserError(SaidInBoth, ValueError):
     """Something the user can fix: bad input, a missing object, a refused step.
 
     `field` names the input it is about, when there is one; `str()` is both languages.
@@ -113,14 +127,6 @@ class UserError(ValueError):
         self.message = msgid if isinstance(msgid, Message) else Message(msgid, **params)
         self.field = field
         super().__init__(self.message.both())
-
-    @property
-    def th(self) -> str:
-        return self.message.say("th")
-
-    @property
-    def en(self) -> str:
-        return self.message.say("en")
 
     def say(self, lang: str | None = None) -> str:
         return self.message.say(lang)

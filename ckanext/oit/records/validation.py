@@ -13,25 +13,17 @@ from typing import Any
 import yaml
 
 from ckanext.oit import spreadsheet_cells, thai_calendar
-from ckanext.oit.i18n_messages import N_, Message, UserError
+from ckanext.oit.i18n_messages import N_, Message, SaidInBoth, UserError
 from ckanext.oit.records.reading import RawTable
 from ckanext.oit.records.tables import header_index, header_key
 
 
 @dataclass
-class Problem:
+class Problem(SaidInBoth):
     row: int | None
     column: str | None
     value: Any
     message: Message
-
-    @property
-    def th(self) -> str:
-        return self.message.say("th")
-
-    @property
-    def en(self) -> str:
-        return self.message.say("en")
 
     def as_dict(self) -> dict[str, Any]:
         # kept in both languages: the state is read later, by a page in either

@@ -12,12 +12,12 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, dataset_types, notifications
+from ckanext.oit import audit, dataset_types, notifications, transaction
 from ckanext.oit.i18n_messages import both
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.roles import role_of
 from ckanext.oit.workflow.states import (
-    DELETABLE, PENDING, PUBLISHED, WORKFLOW_FIELDS, is_oit, status_of,
+    DELETABLE, PENDING, PUBLISHED, is_oit, status_of,
 )
 
 Action = Callable[[dict, dict], Any]
@@ -77,7 +77,7 @@ def propose_change(context: dict[str, Any], package: model.Package, action: str,
     """Hold the change in the dataset's change request; tell the director once."""
     request = change_requests.propose(context, package, action, data_dict)
     _record("change_request", context, package, None, {"operation": action})
-    model.repo.commit()
+    transaction.commit(context)
     if len(request.ops()) == 1:
         user = model.User.get(context.get("user") or "")
         submitter = {"id": user.id, "name": user.name, "fullname": user.fullname, "email": user.email}
@@ -97,7 +97,7 @@ def _changed(action: str, original: Action, context: dict[str, Any], data_dict: 
         context.pop("oit_inner", None)
     after = _snapshot(package.id)
     _record(action, context, package, before, after, from_state, after.get("oit_status"))
-    model.repo.commit()
+    transaction.commit(context)
     return result
 
 
@@ -125,6 +125,15 @@ def _no_forged_workflow_fields(context: dict[str, Any], data_dict: dict[str, Any
                 both("The field %(field)s cannot be set through extras", field=key)]})
 
 
+def _no_return_to_draft_state(package: model.Package, data_dict: dict[str, Any]) -> None:
+    """CKAN's draft state is for the add-data stages only: back in it (CKAN 2.12's
+    "Unpublish") a dataset is hidden whatever the director approves."""
+    state = data_dict.get("state")
+    if package.state == model.State.ACTIVE and isinstance(state, str) and state.startswith("draft"):
+        raise tk.ValidationError({"state": [
+            both("Only the approval workflow decides whether a dataset is public; it cannot go back to the draft state")]})
+
+
 @tk.chained_action
 def package_create(original: Action, context, data_dict):
     if not context.get("oit_workflow"):
@@ -134,8 +143,7 @@ def package_create(original: Action, context, data_dict):
     if is_oit(result) and not context.get("oit_workflow"):
         package = model.Package.get(result["id"])
         _record("create", context, package, None, result, None, status_of(package))
-        if not context.get("defer_commit"):
-            model.repo.commit()
+        transaction.commit(context)
     return result
 
 
@@ -151,6 +159,7 @@ def package_update(original: Action, context, data_dict):
         _deny(both("The type of a dataset cannot change"))
     _registered_type(package.type)
     _no_forged_workflow_fields(context, data_dict)
+    _no_return_to_draft_state(package, data_dict)
     if _as_change_request(context, package):
         context["package"] = package
         change_requests.validate_package(dict(context), dict(data_dict))
@@ -187,7 +196,7 @@ def package_owner_org_update(original: Action, context, data_dict):
     result = original(context, data_dict)
     _record("owner_org_update", context, model.Package.get(package.id), {"owner_org": before},
             {"owner_org": target.id if target else None})
-    model.repo.commit()
+    transaction.commit(context)
     return result
 
 
@@ -311,7 +320,7 @@ def _view_guard(action: str) -> Action:
         details = _plain(data_dict)
         result = original(context, data_dict)
         _record_operation(action, context, package, details)
-        model.repo.commit()
+        transaction.commit(context)
         return result
     guard.__name__ = action
     return tk.chained_action(guard)
@@ -362,7 +371,7 @@ def _datastore_guard(action: str) -> Action:
         details = dict(_plain(data_dict), rows=len(rows) if isinstance(rows, list) else None)
         result = original(context, data_dict)  # it takes the rows out of data_dict
         _record_operation(action, context, package, details)
-        model.repo.commit()
+        transaction.commit(context)
         return result
     guard.__name__ = action
     return tk.chained_action(guard)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, compat, notifications
+from ckanext.oit import audit, compat, notifications, transaction
 from ckanext.oit.i18n_messages import N_, Message, both
 from ckanext.oit.messages import LOGIN_NEEDED
 from ckanext.oit.audit.model import audit_event_table
@@ -87,7 +87,7 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
     status = status_of(package)
     request = change_requests.open_request(package.id) if status == PUBLISHED else None
     if request is not None and name in ("approve", "return"):
-        return _decide_change(name, package, user, request, comment)
+        return _decide_change(name, context, package, user, request, comment)
 
     starts, target, _role = TRANSITIONS[name]
     if status not in starts:
@@ -112,7 +112,7 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
     audit.record(action=name, package_id=package.id, owner_org=package.owner_org, actor_id=user.id,
                  actor_name=user.name, from_state=status, to_state=target, comment=comment or None,
                  before=before, after=fields)
-    model.repo.commit()
+    transaction.commit(context)
 
     if name == "submit":
         notifications.notify_submitted(result, _user_dict(user))
@@ -122,7 +122,7 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
     return tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": package.id})
 
 
-def _decide_change(name: str, package: model.Package, user: model.User,
+def _decide_change(name: str, context: dict[str, Any], package: model.Package, user: model.User,
                    request: Any, comment: str) -> dict[str, Any]:
     if name == "approve":
         # every operation counts, not only the request's author
@@ -139,7 +139,7 @@ def _decide_change(name: str, package: model.Package, user: model.User,
     audit.record(action=action, package_id=package.id, owner_org=package.owner_org, actor_id=user.id,
                  actor_name=user.name, from_state=PUBLISHED, to_state=PUBLISHED, comment=comment or None,
                  before=_content(before), after=_content(after), change_request_id=request.id)
-    model.repo.commit()
+    transaction.commit(context)
     notifications.notify_decision(after, decision, request.requested_by, _user_dict(user), comment or None)
     return after
 

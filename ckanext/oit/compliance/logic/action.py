@@ -7,7 +7,7 @@ import datetime
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, frameworks, thai_calendar
+from ckanext.oit import audit, frameworks, thai_calendar, transaction
 from ckanext.oit.compliance import itas, monitor, rollup
 from ckanext.oit.compliance.logic import schema
 from ckanext.oit.compliance.model import ItasExplanation
@@ -80,7 +80,7 @@ def oit_itas_explanation_update(context, data_dict):
     row.text = text
     row.updated_by = user.id if user else None
     model.Session.add(row)
-    model.repo.commit()
+    transaction.commit(context)
     return {"item_key": key, "fiscal_year": fiscal_year, "text": row.text}
 
 

@@ -1,16 +1,9 @@
-"""The audit trail of the publishing workflow: an append-only, hash-chained table.
-
-Revision ID: oit_0001_audit
-Revises:
-Create Date: 2025-11-25
-"""
+"""The audit trail of the publishing workflow: an append-only, hash-chained table."""
 from alembic import op
 import sqlalchemy as sa
 
 revision = "oit_0001_audit"
 down_revision = None
-branch_labels = None
-depends_on = None
 
 TABLE = "oit_audit_event"
 TRIGGER = "oit_audit_append_only"

@@ -1,34 +1,24 @@
-"""ITAS explanations per item, and the reminders already sent.
-
-Revision ID: oit_0004_itas_and_reminders
-Revises: oit_0003_records_load
-"""
+"""ITAS explanations per item, and the reminders already sent."""
 import sqlalchemy as sa
 from alembic import op
 
+from ckanext.oit.migration.oit.columns import key, optional, required
+
 revision = "oit_0004_itas_and_reminders"
 down_revision = "oit_0003_records_load"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():
     op.create_table(
         "oit_itas_explanation",
-        sa.Column("owner_org", sa.Text, primary_key=True),
-        sa.Column("fiscal_year", sa.Integer, primary_key=True),
-        sa.Column("item_key", sa.Text, primary_key=True),
-        sa.Column("text", sa.Text, nullable=False),
-        sa.Column("updated_by", sa.Text),
-        sa.Column("updated_at", sa.DateTime),
+        key("owner_org"), key("fiscal_year", sa.Integer), key("item_key"),
+        required("text"),
+        *optional("updated_by"), *optional("updated_at", type_=sa.DateTime),
     )
     op.create_table(
         "oit_reminder_sent",
-        sa.Column("owner_org", sa.Text, primary_key=True),
-        sa.Column("item_key", sa.Text, primary_key=True),
-        sa.Column("fiscal_year", sa.Integer, primary_key=True),
-        sa.Column("period", sa.Text, primary_key=True),
-        sa.Column("sent_on", sa.Date, nullable=False),
+        key("owner_org"), key("item_key"), key("fiscal_year", sa.Integer), key("period"),
+        required("sent_on", sa.Date),
     )
 
 

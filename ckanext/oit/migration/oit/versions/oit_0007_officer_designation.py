@@ -2,17 +2,12 @@
 proposal until someone other than the proposer and the designated person
 confirms it. Existing designations stay in force only if a sysadmin made them
 for someone else; the others become proposals waiting for confirmation.
-
-Revision ID: oit_0007_officer_designation
-Revises: oit_0006_complaint_history
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "oit_0007_officer_designation"
 down_revision = "oit_0006_complaint_history"
-branch_labels = None
-depends_on = None
 
 
 def upgrade():

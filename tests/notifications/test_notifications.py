@@ -19,6 +19,7 @@ from ckan.tests import factories
 
 from ckanext.oit import notifications
 from ckanext.oit.notifications import jobs as oit_jobs
+from ckanext.oit.notifications import mail as oit_mail
 from ckanext.oit.notifications import messages
 from ckanext.oit.thai_calendar import be_year
 from support.jobs import own_signal_handlers, queued_jobs, run_jobs
@@ -344,14 +345,14 @@ def test_redis_down_notify_logs_and_returns(office, redis_down):
 @pytest.mark.ckan_config("ckanext.oit.mail_retries", "5")
 @pytest.mark.ckan_config("ckanext.oit.mail_retry_intervals", "10 20")
 def test_retry_policy_from_config():
-    retry = notifications.retry_policy()
+    retry = oit_mail.retry_policy()
     assert retry.max == 5
     assert retry.intervals == [10, 20, 20, 20, 20]
 
 
 @pytest.mark.ckan_config("ckanext.oit.mail_retries", "0")
 def test_no_retry_when_retries_is_zero(office, smtp):
-    assert notifications.retry_policy() is None
+    assert oit_mail.retry_policy() is None
     notifications.notify_decision(
         office["package"], "approved", office["editor"]["id"], office["director"], None
     )
@@ -363,7 +364,7 @@ def test_no_retry_when_retries_is_zero(office, smtp):
 
 @pytest.mark.ckan_config("ckanext.oit.mail_retry_intervals", "soon")
 def test_bad_intervals_fall_back_to_the_defaults():
-    assert notifications.retry_policy().intervals == [60, 300, 900]
+    assert oit_mail.retry_policy().intervals == [60, 300, 900]
 
 
 def test_message_dates_are_in_the_buddhist_era():

@@ -24,22 +24,11 @@ from typing import Any, Mapping, Optional
 import ckan.model as model
 
 from ckanext.oit.notifications import messages
-from ckanext.oit.notifications.mail import (
-    CONFIG_INTERVALS, CONFIG_RETRIES, DEFAULT_INTERVALS, DEFAULT_RETRIES, queue_mail, retry_policy,
-)
-
-__all__ = [
-    "DECISIONS",
-    "notify_submitted",
-    "notify_decision",
-    "org_admin_recipients",
-    "retry_policy",
-]
+from ckanext.oit.notifications.mail import queue_mail
 
 log = logging.getLogger(__name__)
 
 DECISIONS = messages.DECISIONS
-__all__ += ["CONFIG_INTERVALS", "CONFIG_RETRIES", "DEFAULT_INTERVALS", "DEFAULT_RETRIES", "queue_mail"]
 
 
 def notify_submitted(

@@ -128,6 +128,17 @@ def test_bad_fields_each_get_a_clear_error(people):
     assert all(" / " in m for messages in errors.values() for m in messages)  # Thai / English
 
 
+def test_the_errors_come_in_the_order_of_the_form(people):
+    # the page lists them in this order, each once
+    errors = refused(people.org, website="x", category="", description="<script>x</script>",
+                     incident_date="2999-01-01", email="a@b", privacy_accepted="",
+                     attachments=[upload("tool.exe", b"MZ")])
+    assert list(errors) == ["website", "category", "description", "incident_date", "email", "privacy_accepted",
+                            "attachments"]
+    assert errors["category"] == ["กรุณาเลือกประเภทเรื่องร้องเรียน / The category is required"]
+    assert [len(messages) for messages in errors.values()] == [1] * 7
+
+
 def test_a_burst_from_one_address_is_throttled(people, ckan_config, monkeypatch):
     monkeypatch.setitem(ckan_config, "ckanext.oit.channels.rate_limit", 3)
     for _ in range(3):

@@ -1,7 +1,8 @@
 """Defences of the public forms: a fixed-window rate limit per client address
 and channel (in Redis), a honeypot field, text with HTML stripped and
 script refused, and attachments checked by size, extension and content.
-Every check reports a clear error naming the field, Thai then English."""
+The forms' fields are checked by the navl schemas of channels/logic/schema.py,
+which use these; every error names the field, Thai then English."""
 from __future__ import annotations
 
 import hashlib
@@ -12,16 +13,14 @@ import re
 import time
 import zipfile
 from dataclasses import dataclass
-from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 import bleach
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.redis import connect_to_redis
 
-from ckanext.oit import thai_calendar
-from ckanext.oit.i18n_messages import Message, N_
+from ckanext.oit.i18n_messages import Message
 
 HONEYPOT = "website"  # hidden in the forms; people leave it empty, bots fill it
 EMAIL_RE = re.compile(r"^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$")
@@ -87,91 +86,17 @@ def reset_rate_limits() -> int:
     return len(keys)
 
 
-# --- fields -------------------------------------------------------------------
+# --- text ---------------------------------------------------------------------
 
-class Form:
-    """Reads and checks the fields of one submission, collecting every error.
+def has_script(raw: str) -> bool:
+    """Script or code, as written or behind HTML entities."""
+    return bool(SCRIPT_RE.search(raw) or SCRIPT_RE.search(html.unescape(raw)))
 
-    A field's ``label`` is a msgid ("The question"); errors are said in both
-    languages, Thai first, as every API error of ours.
-    """
 
-    def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.errors: dict[str, list[str]] = {}
-
-    def fail(self, field: str, message: Message) -> None:
-        self.errors.setdefault(field, []).append(message.both())
-
-    def honeypot(self) -> None:
-        if str(self.data.get(HONEYPOT) or "").strip():
-            self.fail(HONEYPOT, Message("Refused: a field that must stay empty was filled in"))
-
-    def text(self, field: str, label: str, required: bool = False, max_length: int = MAX_TEXT) -> str | None:
-        name = Message(label)
-        raw = self.data.get(field)
-        if raw is None or str(raw).strip() == "":
-            if required:
-                self.fail(field, Message("%(field)s is required", field=name))
-            return None
-        raw = str(raw)
-        if SCRIPT_RE.search(raw) or SCRIPT_RE.search(html.unescape(raw)):
-            self.fail(field, Message("%(field)s contains script or code, which is not allowed", field=name))
-            return None
-        text = html.unescape(bleach.clean(raw, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
-        text = "".join(c for c in text if c in "\n\t" or c.isprintable())
-        if required and not text:
-            self.fail(field, Message("%(field)s is required", field=name))
-            return None
-        if len(text) > max_length:
-            self.fail(field, Message("%(field)s is longer than %(max)s characters", field=name, max=f"{max_length:,}"))
-            return None
-        return text or None
-
-    def email(self, field: str = "email") -> str | None:
-        value = self.text(field, N_("E-mail"), max_length=200)
-        if value and not EMAIL_RE.match(value):
-            self.fail(field, Message("The e-mail address is not valid"))
-            return None
-        return value
-
-    def choice(self, field: str, choices: Iterable[str], label: str, required: bool = True) -> str | None:
-        # "%(choice)s": a field chosen from a list, which Thai asks for with another verb than a typed one
-        name = Message(label)
-        value = str(self.data.get(field) or "").strip()
-        if not value:
-            if required:
-                self.fail(field, Message("%(choice)s is required", choice=name))
-            return None
-        if value not in tuple(choices):
-            self.fail(field, Message("%(choice)s is not one of the choices", choice=name))
-            return None
-        return value
-
-    def date(self, field: str, label: str) -> date | None:
-        name = Message(label)
-        value = str(self.data.get(field) or "").strip()
-        if not value:
-            return None
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
-            try:
-                day = thai_calendar.parse_date(value)
-            except thai_calendar.ThaiDateError:
-                self.fail(field, Message("%(field)s cannot be read; use e.g. 2025-10-15", field=name))
-                return None
-        if day > date.today():
-            self.fail(field, Message("%(field)s is in the future", field=name))
-            return None
-        return day
-
-    def flag(self, field: str) -> bool:
-        return str(self.data.get(field) or "").strip().lower() in ("1", "true", "on", "yes")
-
-    def raise_if_errors(self) -> None:
-        if self.errors:
-            raise tk.ValidationError(self.errors)
+def plain_text(raw: str) -> str:
+    """The text of ``raw``: markup stripped, entities read, unprintable characters dropped."""
+    text = html.unescape(bleach.clean(raw, tags=set(), attributes={}, strip=True, strip_comments=True)).strip()
+    return "".join(c for c in text if c in "\n\t" or c.isprintable())
 
 
 # --- attachments -------------------------------------------------------------
@@ -232,31 +157,31 @@ def uploads(value: Any) -> list[Any]:
     return [i for i in items if i is not None and getattr(i, "filename", None)]
 
 
-def attachments(form: Form, field: str = "attachments") -> list[Attachment]:
-    """Read and check every uploaded file; nothing is stored here."""
-    files = uploads(form.data.get(field))
+def attachments(value: Any) -> tuple[list[Attachment], list[Message]]:
+    """Read and check every uploaded file of a field: the files that pass, and
+    what is wrong with the others (nothing is stored here)."""
+    files = uploads(value)
     max_size = int(setting("attachment_max_size"))
     max_count = int(setting("attachment_max_count"))
     types = allowed_types()
     if len(files) > max_count:
-        form.fail(field, Message("At most %(count)s files may be attached", count=max_count))
-        return []
-    checked = []
+        return [], [Message("At most %(count)s files may be attached", count=max_count)]
+    checked, problems = [], []
     for upload in files:
         name = _display_name(upload.filename)
         extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
         stream = getattr(upload, "stream", upload)
         data = stream.read(max_size + 1)
         if len(data) > max_size:
-            form.fail(field, Message("The file %(name)s is larger than %(size)s", name=name, size=size_text(max_size)))
+            problems.append(Message("The file %(name)s is larger than %(size)s", name=name, size=size_text(max_size)))
         elif extension not in types:
-            form.fail(field, Message("The file %(name)s is of a type not accepted (accepted: %(types)s)",
-                                     name=name, types=", ".join(types)))
+            problems.append(Message("The file %(name)s is of a type not accepted (accepted: %(types)s)",
+                                    name=name, types=", ".join(types)))
         elif not data:
-            form.fail(field, Message("The file %(name)s is empty", name=name))
+            problems.append(Message("The file %(name)s is empty", name=name))
         elif not _content_is(extension, data):
-            form.fail(field, Message("The content of %(name)s is not %(type)s as its name says",
-                                     name=name, type=extension.upper()))
+            problems.append(Message("The content of %(name)s is not %(type)s as its name says",
+                                    name=name, type=extension.upper()))
         else:
             checked.append(Attachment(name, extension, MIMETYPES[extension], data))
-    return checked
+    return checked, problems

@@ -27,7 +27,7 @@ def _after_member_change(original: Action, context, data_dict):
     result = original(context, data_dict)
     org = _organisation(data_dict.get("id"))
     if org is not None and data_dict.get("object_type") == "user":
-        officers.check_org(org.id, _actor(context))
+        officers.check_org(org.id, _actor(context), context)
     return result
 
 
@@ -49,7 +49,7 @@ def organization_update(original: Action, context, data_dict):
     result = original(context, data_dict)
     org = _organisation((result or {}).get("id") if isinstance(result, dict) else data_dict.get("id"))
     if org is not None:
-        officers.check_org(org.id, _actor(context))
+        officers.check_org(org.id, _actor(context), context)
     return result
 
 
@@ -58,7 +58,7 @@ def user_delete(original: Action, context, data_dict):
     user = officers.user_of(data_dict.get("id"))
     result = original(context, data_dict)
     if user is not None:
-        officers.check_user(user.id, _actor(context))
+        officers.check_user(user.id, _actor(context), context)
     return result
 
 

@@ -22,7 +22,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
 
-from ckanext.oit import audit
+from ckanext.oit import audit, transaction
 from ckanext.oit.channels.model import ComplaintOfficer
 from ckanext.oit.i18n_messages import Message, N_, both
 
@@ -110,22 +110,22 @@ def is_officer(user_name: str | None, org_id: str | None) -> bool:
     return found.confirmed_at is not None
 
 
-def check_org(org_id: str, actor: model.User | None = None) -> int:
+def check_org(org_id: str, actor: model.User | None = None, context: dict | None = None) -> int:
     """Lapse every designation (or proposal) of the organisation whose person
     no longer qualifies; returns how many lapsed."""
     lapsed = 0
     for row in rows(org_id):
         if not qualifies(user_of(row.user_id), org_id):
-            lapse(row, actor)
+            lapse(row, actor, context)
             lapsed += 1
     return lapsed
 
 
-def check_user(user_id: str, actor: model.User | None = None) -> int:
+def check_user(user_id: str, actor: model.User | None = None, context: dict | None = None) -> int:
     lapsed = 0
     for row in model.Session.query(ComplaintOfficer).filter(ComplaintOfficer.user_id == user_id).all():
         if not qualifies(user_of(row.user_id), row.owner_org):
-            lapse(row, actor)
+            lapse(row, actor, context)
             lapsed += 1
     return lapsed
 
@@ -160,18 +160,19 @@ def _lapse_reason(user: model.User | None, org_id: str) -> Message:
     return Message("no longer an editor or admin (%(capacity)s)", capacity=capacity)
 
 
-def lapse(row: ComplaintOfficer, actor: model.User | None = None) -> None:
-    """End a designation whose holder left: deleted, so rejoining does not restore it."""
+def lapse(row: ComplaintOfficer, actor: model.User | None = None, context: dict | None = None) -> None:
+    """End a designation whose holder left: deleted, so rejoining does not restore it.
+    ``context``: of the action that found it (its defer_commit is honoured)."""
     org_id, user = row.owner_org, user_of(row.user_id)
     summary, reason = _summary(row), _lapse_reason(user, row.owner_org)
     model.Session.delete(row)
     _event(LAPSE, org_id, actor, summary, None, comment=reason.both())
-    model.repo.commit()
+    transaction.commit(context or {})
     log.info("complaint officer %s of %s lapsed: %s", summary["user"], org_id, reason.say("en"))
     _tell(LAPSE, org_id, user, actor, summary, reason)
 
 
-def add(org: model.Group, user: model.User, actor: model.User | None) -> str:
+def add(org: model.Group, user: model.User, actor: model.User | None, context: dict | None = None) -> str:
     """A sysadmin's designation of someone else takes effect at once; any
     other is a proposal. A sysadmin adding a person someone else proposed
     confirms it. Returns the audit action taken, or "" when nothing changed."""
@@ -179,7 +180,7 @@ def add(org: model.Group, user: model.User, actor: model.User | None) -> str:
     direct = actor is not None and authz.is_sysadmin(actor.name) and actor.id != user.id
     if existing is not None:
         if direct and existing.confirmed_at is None and existing.added_by != actor.id:
-            return confirm(org, user, actor)
+            return confirm(org, user, actor, context)
         return ""
     row = ComplaintOfficer(owner_org=org.id, user_id=user.id, added_by=actor.id if actor else None,
                            added_at=_now())
@@ -190,7 +191,7 @@ def add(org: model.Group, user: model.User, actor: model.User | None) -> str:
     action = DESIGNATE if direct else PROPOSE
     summary = _summary(row)
     _event(action, org.id, actor, None, summary)
-    model.repo.commit()
+    transaction.commit(context or {})
     _tell(action, org.id, user, actor, summary)
     return action
 
@@ -206,7 +207,7 @@ def may_confirm(row: ComplaintOfficer | None, actor: model.User | None) -> Messa
     return None
 
 
-def confirm(org: model.Group, user: model.User, actor: model.User | None) -> str:
+def confirm(org: model.Group, user: model.User, actor: model.User | None, context: dict | None = None) -> str:
     row = designation(org.id, user.id)
     if row is None or row.confirmed_at is not None:
         raise tk.ValidationError({"user": [both("No proposal of this user is waiting for confirmation")]})
@@ -214,18 +215,18 @@ def confirm(org: model.Group, user: model.User, actor: model.User | None) -> str
     if refusal:
         raise tk.NotAuthorized(refusal.both())
     if not qualifies(user, org.id):
-        lapse(row, actor)
+        lapse(row, actor, context)
         raise tk.ValidationError({"user": [both("The user is no longer an editor or admin; the proposal lapsed")]})
     before = _summary(row)
     row.confirmed_by, row.confirmed_at = actor.id, _now()
     summary = _summary(row)
     _event(CONFIRM, org.id, actor, before, summary)
-    model.repo.commit()
+    transaction.commit(context or {})
     _tell(CONFIRM, org.id, user, actor, summary)
     return CONFIRM
 
 
-def remove(org: model.Group, user: model.User, actor: model.User | None) -> str:
+def remove(org: model.Group, user: model.User, actor: model.User | None, context: dict | None = None) -> str:
     """End a designation, or refuse (cancel) a proposal; "" if there was none."""
     row = designation(org.id, user.id)
     if row is None:
@@ -234,7 +235,7 @@ def remove(org: model.Group, user: model.User, actor: model.User | None) -> str:
     summary = _summary(row)
     model.Session.delete(row)
     _event(action, org.id, actor, summary, None)
-    model.repo.commit()
+    transaction.commit(context or {})
     _tell(action, org.id, user, actor, summary)
     return action
 

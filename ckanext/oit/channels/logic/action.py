@@ -9,14 +9,14 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from sqlalchemy import or_
 
-from ckanext.oit import disclosure, thai_calendar
+from ckanext.oit import disclosure, thai_calendar, transaction
 from ckanext.oit.channels import abuse, complaints, jobs, officers, statistics
+from ckanext.oit.channels.logic import schema
 from ckanext.oit.channels.logic.auth import is_staff
 from ckanext.oit.channels.model import (
-    CLOSED, CLOSURES, COMPLAINT_STATUSES, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED,
-    Complaint, Feedback, Question,
+    CLOSED, FORWARDED, MODERATION_STATES, PENDING, PUBLISHED, REJECTED, Complaint, Feedback, Question,
 )
-from ckanext.oit.i18n_messages import Message, N_, both
+from ckanext.oit.i18n_messages import Message, both
 from ckanext.oit.messages import ORGANISATION_NOT_FOUND
 
 USER_NOT_FOUND = Message("User not found")
@@ -53,11 +53,10 @@ def _state_filter(data_dict) -> str:
     return state
 
 
-def _public_submission(context, org_id: str, channel: str, form: abuse.Form) -> None:
-    """Throttle the public (staff of the organisation are not), then the honeypot."""
+def _throttle_the_public(context, org_id: str, channel: str) -> None:
+    """Staff of the organisation are not throttled; the public is, before anything is checked."""
     if not is_staff(context.get("user"), org_id) and not complaints.may_read(context.get("user"), org_id):
         abuse.check_rate(context, channel)
-    form.honeypot()
 
 
 # --- questions and answers (O8) ------------------------------------------------------
@@ -78,15 +77,13 @@ def oit_question_create(context, data_dict):
     """
     tk.check_access("oit_question_create", context, data_dict)
     org = _org(data_dict.get("organization"))
-    form = abuse.Form(data_dict)
-    _public_submission(context, org.id, "question", form)
-    text = form.text("question", N_("The question"), required=True, max_length=3000)
-    name = form.text("name", N_("The name"), max_length=200)
-    email = form.email()
-    form.raise_if_errors()
-    question = Question(owner_org=org.id, question=text, name=name, email=email, state=PENDING)
+    _throttle_the_public(context, org.id, "question")
+    data = schema.validated(data_dict, schema.question_create(), context)
+    question = Question(owner_org=org.id, question=data["question"], name=data.get("name"),
+                        email=data.get("email"), state=PENDING)
     model.Session.add(question)
-    model.repo.commit()
+    model.Session.flush()  # its id, also for a caller who defers the commit
+    transaction.commit(context)
     return {"id": question.id, "state": question.state}
 
 
@@ -134,15 +131,13 @@ def oit_question_answer(context, data_dict):
     if question is None:
         raise tk.ObjectNotFound(both("Question not found"))
     decision = _decision(data_dict)
-    form = abuse.Form(data_dict)
-    answer = form.text("answer", N_("The answer"), required=decision == "publish", max_length=10000)
-    form.raise_if_errors()
+    answer = schema.validated(data_dict, schema.question_answer(decision == "publish"), context).get("answer")
     mail = decision == "publish" and question.email and question.state != PUBLISHED
     question.state = PUBLISHED if decision == "publish" else REJECTED
     question.answer = answer or question.answer
     question.answered_by = _user_id(context)
     question.answered_at = datetime.datetime.utcnow()
-    model.repo.commit()
+    transaction.commit(context)
     if mail:
         jobs.mail_answer(question)
     return _question_dict(question, staff=True)
@@ -179,24 +174,13 @@ def oit_feedback_create(context, data_dict):
     """
     tk.check_access("oit_feedback_create", context, data_dict)
     org = _org(data_dict.get("organization"))
-    form = abuse.Form(data_dict)
-    _public_submission(context, org.id, "feedback", form)
-    message = form.text("message", N_("The opinion"), required=True, max_length=5000)
-    topic = form.text("topic", N_("The topic"), max_length=300)
-    name = form.text("name", N_("The name"), max_length=200)
-    email = form.email()
-    package_id = None
-    if data_dict.get("package_id"):
-        package = model.Package.get(str(data_dict["package_id"]))
-        if package is None or package.owner_org != org.id or package.private or package.state != "active":
-            form.fail("package_id", Message("No such published dataset of the organisation"))
-        else:
-            package_id = package.id
-    form.raise_if_errors()
-    feedback = Feedback(owner_org=org.id, message=message, topic=topic, name=name, email=email,
-                        package_id=package_id, state=PENDING)
+    _throttle_the_public(context, org.id, "feedback")
+    data = schema.validated(data_dict, schema.feedback_create(org.id), context)
+    feedback = Feedback(owner_org=org.id, message=data["message"], topic=data.get("topic"), name=data.get("name"),
+                        email=data.get("email"), package_id=data.get("package_id"), state=PENDING)
     model.Session.add(feedback)
-    model.repo.commit()
+    model.Session.flush()  # its id, also for a caller who defers the commit
+    transaction.commit(context)
     return {"id": feedback.id, "state": feedback.state}
 
 
@@ -232,15 +216,12 @@ def oit_feedback_respond(context, data_dict):
     if feedback is None:
         raise tk.ObjectNotFound(both("Feedback not found"))
     decision = _decision(data_dict)
-    form = abuse.Form(data_dict)
-    response = form.text("response", N_("The agency's response"),
-                         required=decision == "publish", max_length=10000)
-    form.raise_if_errors()
+    response = schema.validated(data_dict, schema.feedback_respond(decision == "publish"), context).get("response")
     feedback.state = PUBLISHED if decision == "publish" else REJECTED
     feedback.response = response or feedback.response
     feedback.responded_by = _user_id(context)
     feedback.responded_at = datetime.datetime.utcnow()
-    model.repo.commit()
+    transaction.commit(context)
     return _feedback_dict(feedback, staff=True)
 
 
@@ -261,44 +242,34 @@ def oit_complaint_create(context, data_dict):
     tk.check_access("oit_complaint_create", context, data_dict)
     org = _org(data_dict.get("organization"))
     officer = complaints.may_read(context.get("user"), org.id)
-    form = abuse.Form(data_dict)
     if not officer:
         abuse.check_rate(context, "complaint")
-    form.honeypot()
-    category = form.choice("category", complaints.categories(), N_("The category"))
-    description = form.text("description", N_("The description"), required=True, max_length=10000)
-    incident_date = form.date("incident_date", N_("The date of the incident"))
-    place = form.text("incident_place", N_("The place"), max_length=500)
-    anonymous = form.flag("anonymous")
-    name = form.text("name", N_("The name"), max_length=200)
-    email = form.email()
-    phone = form.text("phone", N_("The telephone"), max_length=50)
-    if not form.flag("privacy_accepted"):
-        form.fail("privacy_accepted", Message("Please read and accept the privacy notice"))
-    channel, received_at = complaints.web_channel(), datetime.datetime.utcnow()
-    if officer and data_dict.get("channel"):
-        channel = form.choice("channel", complaints.channels(), N_("The channel")) or channel
-    if officer and data_dict.get("received_on"):
-        day = form.date("received_on", N_("The date received"))
-        received_at = datetime.datetime.combine(day, datetime.time(12)) if day else received_at
-    files = abuse.attachments(form)
-    form.raise_if_errors()  # nothing is stored from a refused submission
+    # nothing is stored from a refused submission
+    data = schema.validated(data_dict, schema.complaint_create(officer), context)
+    name, email, phone = data.get("name"), data.get("email"), data.get("phone")
+    anonymous = data["anonymous"]
     if anonymous or not (name or email or phone):
         anonymous, name, email, phone = True, None, None, None
+    channel = data.get("channel") or complaints.web_channel()
+    received_at = datetime.datetime.utcnow()
+    if data.get("received_on"):
+        received_at = datetime.datetime.combine(data["received_on"], datetime.time(12))
+    files = data["attachments"]
     code = complaints.new_tracking_code()
-    complaint = Complaint(owner_org=org.id, tracking_hash=complaints.code_hash(code), category=category,
-                          channel=channel, description=description, incident_date=incident_date,
-                          incident_place=place, anonymous=anonymous, name=name, email=email, phone=phone,
-                          received_at=received_at, status_at=received_at)
+    complaint = Complaint(owner_org=org.id, tracking_hash=complaints.code_hash(code), category=data["category"],
+                          channel=channel, description=data["description"], incident_date=data.get("incident_date"),
+                          incident_place=data.get("incident_place"), anonymous=anonymous, name=name, email=email,
+                          phone=phone, received_at=received_at, status_at=received_at)
     recorder = _user_id(context) if officer else None  # the public web form records no one
     try:
         model.Session.add(complaint)
         model.Session.flush()
         complaints.store(complaint, files)
         complaints.record_change(complaint, None, recorder, received_at)
-        model.repo.commit()
+        transaction.commit(context)
     except Exception:
-        model.Session.rollback()
+        if not context.get("defer_commit"):  # a caller who deferred owns the transaction
+            model.Session.rollback()
         complaints.discard_files(complaint.id)
         raise
     jobs.mail_complaint_received(complaint, recorder)  # after the commit: no mail for a refused one
@@ -364,15 +335,9 @@ def oit_complaint_update(context, data_dict):
     """
     tk.check_access("oit_complaint_update", context, data_dict)
     complaint = _complaint(data_dict)
-    form = abuse.Form(data_dict)
-    status = form.choice("status", COMPLAINT_STATUSES, N_("The status"))
-    forwarded_to = form.text("forwarded_to", N_("The agency forwarded to"), max_length=300,
-                             required=status == FORWARDED)
-    outcome = form.text("outcome", N_("The outcome"), max_length=5000, required=status == CLOSED)
-    closure = form.choice("closure", CLOSURES, N_("How it was closed"),
-                          required=status == CLOSED) if status == CLOSED else None
-    note = form.text("officer_note", N_("The officer's note"), max_length=10000)
-    form.raise_if_errors()
+    data = schema.validated(data_dict, schema.complaint_update(), context)
+    status, forwarded_to, outcome = data["status"], data.get("forwarded_to"), data.get("outcome")
+    closure, note = data.get("closure"), data.get("officer_note")
     now = datetime.datetime.utcnow()
     before = (complaint.status, complaint.closure, complaint.outcome, complaint.forwarded_to)
     if status != complaint.status:
@@ -388,7 +353,7 @@ def oit_complaint_update(context, data_dict):
     # a step of the history when what the complainant reads changed (not for a note alone)
     if (complaint.status, complaint.closure, complaint.outcome, complaint.forwarded_to) != before:
         complaints.record_change(complaint, before[0], complaint.updated_by, now)
-    model.repo.commit()
+    transaction.commit(context)
     return complaints.full(complaint)
 
 
@@ -445,7 +410,7 @@ def oit_complaint_officer_add(context, data_dict):
     """
     tk.check_access("oit_complaint_officer_add", context, data_dict)
     org = _org(data_dict.get("organization"))
-    officers.add(org, _member(org, data_dict.get("user")), _actor(context))
+    officers.add(org, _member(org, data_dict.get("user")), _actor(context), context)
     return oit_complaint_officer_list(context, {"organization": org.id})
 
 
@@ -461,7 +426,7 @@ def oit_complaint_officer_confirm(context, data_dict):
     user = model.User.get(str(data_dict.get("user") or ""))
     if user is None:
         raise tk.ValidationError({"user": [USER_NOT_FOUND.both()]})
-    officers.confirm(org, user, _actor(context))
+    officers.confirm(org, user, _actor(context), context)
     return oit_complaint_officer_list(context, {"organization": org.id})
 
 
@@ -475,7 +440,7 @@ def oit_complaint_officer_remove(context, data_dict):
     org = _org(data_dict.get("organization"))
     user = model.User.get(str(data_dict.get("user") or ""))
     if user is not None:
-        officers.remove(org, user, _actor(context))
+        officers.remove(org, user, _actor(context), context)
     return oit_complaint_officer_list(context, {"organization": org.id})
 
 

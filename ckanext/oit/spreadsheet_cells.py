@@ -17,7 +17,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from typing import Any, Iterable
+from decimal import Decimal
+from typing import IO, Any, Iterable, Iterator, Sequence
 
 BOM = "\ufeff"  # so Excel reads the CSV as UTF-8 and keeps the Thai
 # ASCII starters and their full-width forms (Excel on East Asian systems reads those too)
@@ -59,8 +60,28 @@ def csv_bytes(rows: Iterable[Iterable[Any]]) -> bytes:
     return csv_text(rows).encode("utf-8")
 
 
-def _xlsx_value(sheet: Any, value: Any) -> Any:
+def csv_chunks(rows: Iterable[Iterable[Any]], chunk: int = 64 * 1024) -> Iterator[bytes]:
+    """csv_bytes piece by piece, for a download streamed while its rows are read."""
+    out = io.StringIO()
+    out.write(BOM)
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow([csv_cell(v) for v in row])
+        if out.tell() >= chunk:
+            yield out.getvalue().encode("utf-8")
+            out.seek(0)
+            out.truncate()
+    yield out.getvalue().encode("utf-8")
+
+
+def _xlsx_value(sheet: Any, value: Any, number_format: str | None = None) -> Any:
     if not isinstance(value, str):
+        if number_format and isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            from openpyxl.cell import WriteOnlyCell
+
+            cell = WriteOnlyCell(sheet, value=value)
+            cell.number_format = number_format  # shown as people read it, still a number
+            return cell
         return value  # numbers, dates, booleans and blanks keep their type
     text = _NOT_IN_XML.sub("\ufffd", value)[:XLSX_MAX_TEXT]
     if not formula_like(text) and text[:1] != "=":
@@ -73,13 +94,21 @@ def _xlsx_value(sheet: Any, value: Any) -> Any:
     return cell
 
 
-def xlsx_bytes(rows: Iterable[Iterable[Any]], title: str) -> bytes:
+def xlsx_write(rows: Iterable[Iterable[Any]], title: str, out: IO[bytes],
+               number_formats: Sequence[str | None] = ()) -> None:
+    """The workbook into ``out``; openpyxl's write-only mode keeps the rows on disk, not in memory.
+    ``number_formats``: per column, how a number cell is shown (e.g. ``#,##0.00``)."""
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet")
     for row in rows:
-        sheet.append([_xlsx_value(sheet, v) for v in row])
-    out = io.BytesIO()
+        sheet.append([_xlsx_value(sheet, v, number_formats[i] if i < len(number_formats) else None)
+                      for i, v in enumerate(row)])
     book.save(out)
+
+
+def xlsx_bytes(rows: Iterable[Iterable[Any]], title: str) -> bytes:
+    out = io.BytesIO()
+    xlsx_write(rows, title, out)
     return out.getvalue()

@@ -1,11 +1,13 @@
-"""Downloads of records and of blank templates."""
+"""Downloads of records and of blank templates: for machines by default (the API's
+names, ISO dates), for people with ?for=people (downloads.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, Response
+from werkzeug.http import dump_options_header
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit.records import files, tables
+from ckanext.oit.records import downloads, files, tables
 
 records = Blueprint("oit_records", __name__)
 
@@ -14,7 +16,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json; charse
 
 
 def _download(body: bytes, filename: str, fmt: str) -> Response:
-    return Response(body, mimetype=MIMETYPES[fmt],
+    # content_type, not mimetype: werkzeug would add a second charset to the first
+    return Response(body, content_type=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
 
 
@@ -24,6 +27,16 @@ def download(org: str, table: str, fmt: str):
         return tk.abort(404)
     args = tk.request.args
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
+    if downloads.wanted():
+        if fmt == "json":
+            return tk.abort(404)  # JSON is for machines
+        try:
+            return downloads.agency(context, org, table, args.get("fiscal_year"), args.get("period"), fmt)
+        except tk.ObjectNotFound:
+            return tk.abort(404)
+        except tk.ValidationError as error:  # the messages, not a Python dict
+            return tk.abort(400, "; ".join(str(m) for v in error.error_dict.values()
+                                           for m in (v if isinstance(v, list) else [v])))
     try:
         result = tk.get_action("oit_records_search")(context, {
             "organization": org, "table": table, "fiscal_year": args.get("fiscal_year"),
@@ -64,6 +77,8 @@ def resource_download(resource_id: str, fmt: str):
         return tk.abort(404)
     context = {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
     try:
+        if downloads.wanted():
+            return downloads.resource(context, resource_id, fmt)
         result = _table_rows(context, resource_id)
     except tk.ObjectNotFound:
         return tk.abort(404)
@@ -85,6 +100,26 @@ def _spreadsheet_dumps_are_ours():
     resource_id = (tk.request.view_args or {}).get("resource_id", "")
     return tk.redirect_to("oit_records.resource_download", resource_id=resource_id,
                           fmt="xlsx" if fmt == "xlsx" else "csv")
+
+
+CSV_MIMETYPES = ("text/csv", "text/tab-separated-values")
+
+
+@records.after_app_request
+def _csv_names_its_charset(response: Response) -> Response:
+    """Every CSV leaves with one charset: the original file of a resource with the one
+    it is written in (CKAN serves it as plain text/csv), ours with utf-8."""
+    if response.mimetype not in CSV_MIMETYPES:
+        return response
+    charset = response.mimetype_params.get("charset")
+    endpoint = tk.request.endpoint or ""
+    if not charset and response.status_code in (200, 206) and (
+            endpoint == "resource.download" or endpoint.endswith("_resource.download")):
+        charset = downloads.original_charset((tk.request.view_args or {}).get("resource_id", ""))
+    if charset:
+        params = dict(response.mimetype_params, charset=charset)
+        response.headers["Content-Type"] = dump_options_header(response.mimetype, params)
+    return response
 
 
 @records.route("/oit/tables/<name>/template.<fmt>")

@@ -1,7 +1,10 @@
 """The compliance monitor, with a frozen clock."""
 from __future__ import annotations
 
+import re
+
 import pytest
+from bs4 import BeautifulSoup
 from freezegun import freeze_time
 
 import ckan.plugins.toolkit as tk
@@ -92,7 +95,10 @@ def test_the_itas_export_of_the_demo_agency(app, cli):
     sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": "2569"})
     edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
     assert [r["code"] for r in sheet["rows"]] == [i["code"] for i in edition["items"]]
-    assert {r["answer"] for r in sheet["rows"]} == {"ไม่มี"}
+    # nothing published; the director and staff answer Q&A (O8) and feedback (O30) on the portal;
+    # no complaint officer is designated yet and no e-service address is set
+    assert {r["code"]: r["answer"] for r in sheet["rows"]} == {
+        r["code"]: "มี" if r["code"] in ("O8", "O30") else "ไม่มี" for r in sheet["rows"]}
     for row in sheet["rows"]:
         path = row["url"].replace("http://test.ckan.net", "")
         assert path.startswith(f"/oit/{org}/2569/") and app.get(path).status_code == 200, path
@@ -185,3 +191,124 @@ def test_the_dashboards_put_the_overdue_first(office, app):  # API tokens refuse
     sysadmin = {"Authorization": factories.APIToken(user=office.users["sysadmin"]["name"])["token"]}
     assert app.get(f"/organization/{office.org['name']}/oit-rollup", headers=sysadmin).status_code == 200
     assert app.get(f"/organization/{office.org['name']}/oit-rollup").status_code == 403
+
+
+# --- the dashboards' pages (issue 14) ---------------------------------------------------------
+
+def _dashboard(app, office, role="admin", prefix="", **query):
+    from ckan.tests import factories
+
+    headers = {"Authorization": factories.APIToken(user=office.users[role]["name"])["token"]}
+    page = app.get(f"{prefix}/organization/{office.org['name']}/oit-compliance", headers=headers,
+                   query_string=dict({"as_of": "2026-03-15", "fiscal_year": "2569"}, **query))
+    assert page.status_code == 200
+    return BeautifulSoup(page.body, "html.parser")
+
+
+def test_the_dashboard_switches_fiscal_years_with_thai_labels(office, app):
+    import datetime
+    from urllib.parse import parse_qs, urlsplit
+
+    from ckanext.oit import thai_calendar
+
+    soup = _dashboard(app, office)
+    links = soup.select("nav.oit-fiscal-years a")
+    # the editions' years (2564-2567), up to the current one, newest first
+    years = list(range(thai_calendar.fiscal_year_of(datetime.date.today()), 2563, -1))
+    assert [a.get_text(strip=True) for a in links] == [f"พ.ศ. {year}" for year in years]
+    for link, year in zip(links, years):
+        target = urlsplit(link["href"])
+        assert target.path == f"/organization/{office.org['name']}/oit-compliance"
+        assert parse_qs(target.query) == {"fiscal_year": [str(year)], "as_of": ["2026-03-15"]}
+    assert [a.get_text(strip=True) for a in soup.select("nav.oit-fiscal-years a[aria-current=page]")] == ["พ.ศ. 2569"]
+    # a link of the switcher opens that year
+    other = _dashboard(app, office, fiscal_year="2568")
+    assert other.select_one("h1").get_text(" ", strip=True).endswith("ปีงบประมาณ พ.ศ. 2568")
+    english = _dashboard(app, office, prefix="/en")
+    assert [a.get_text(strip=True) for a in english.select("nav.oit-fiscal-years a")][:2] == [
+        f"FY {years[0]}", f"FY {years[1]}"]
+    # a year it cannot read: a sentence in the page's language, not a Python dict
+    from ckan.tests import factories
+
+    headers = {"Authorization": factories.APIToken(user=office.users["admin"]["name"])["token"]}
+    bad = app.get(f"/organization/{office.org['name']}/oit-compliance", headers=headers,
+                  query_string={"fiscal_year": "2026"})
+    assert bad.status_code == 400
+    assert "ระบุปีงบประมาณเป็นปี พ.ศ. (เช่น 2569) และวันที่ในรูปแบบ YYYY-MM-DD (ปี ค.ศ.)" in bad.body
+    assert "fiscal_year&#39;:" not in bad.body and "fiscal_year':" not in bad.body
+
+
+def test_codes_sort_as_numbers():
+    from ckanext.oit.compliance.monitor import natural_key
+
+    assert sorted(["10.2", "9.5", "O10", "O9", "10.1", "O1", "9.1", "O43"], key=natural_key) == [
+        "9.1", "9.5", "10.1", "10.2", "O1", "O9", "O10", "O43"]
+
+
+def test_the_dashboard_lists_categories_and_items_in_their_numbers_order(office, app):
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    soup = _dashboard(app, office)
+    categories = [tr.select_one("td").get_text(" ", strip=True).split(" ")[0] for tr in soup.select(".oit-progress tbody tr")]
+    assert categories == ["9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2"]
+    codes = [tr["data-code"] for tr in soup.select(".oit-items tr.oit-item")]
+    assert codes == [f"O{n}" for n in range(1, 44)]
+    # the late list: the same due date in the items' order (O9 before O10)
+    late = [tr.select_one("a").get_text(strip=True) for tr in soup.select(".oit-late tbody tr")]
+    standing = [code for code in late if code in ("O8", "O9", "O10")]
+    assert standing == ["O8", "O9", "O10"]
+
+
+def test_the_dashboard_says_each_status_in_words_beside_its_colour(office, app):
+    make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
+         fiscal_year="2569", period="2025-10")
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    soup = _dashboard(app, office)
+    words = {"published": "เผยแพร่แล้ว", "pending": "รออนุมัติ", "overdue": "เกินกำหนด", "not_yet_due": "ยังไม่ถึงกำหนด"}
+    items = {tr["data-code"]: tr.select_one(".oit-state") for tr in soup.select(".oit-items tr.oit-item")}
+    assert [(items[c]["class"], items[c].get_text(strip=True)) for c in ("O19", "O21", "O1")] == [
+        (["oit-state", "oit-state-pending"], words["pending"]),
+        (["oit-state", "oit-state-overdue"], words["overdue"]),       # O21: February is overdue
+        (["oit-state", "oit-state-overdue"], words["overdue"])]
+    assert {span.get_text(strip=True) for span in soup.select(".oit-late .oit-state")} == {"เกินกำหนด"}
+    assert all(span.get_text(strip=True) for span in soup.select(".oit-state"))
+    english = _dashboard(app, office, prefix="/en")
+    assert {span.get_text(strip=True) for span in english.select(".oit-items .oit-state")} == {
+        "Awaiting approval", "Overdue"}
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_every_status_colour_has_a_contrast_of_at_least_4_5():
+    from pathlib import Path
+
+    import ckanext.oit
+
+    css = (Path(ckanext.oit.__file__).parent / "templates/oit/compliance/_status_styles.html").read_text()
+    rules = dict(re.findall(r"\.oit-state-(\w+) \{([^}]*)\}", css))
+    assert set(rules) == {"published", "pending", "returned", "missing", "overdue", "not_yet_due"}
+    for status, rule in rules.items():
+        background = re.search(r"background-color: (#[0-9a-f]{6})", rule).group(1)
+        text = re.search(r"(?<!-)color: (#[0-9a-f]{6})", rule).group(1)
+        light, dark = sorted((_luminance(background), _luminance(text)), reverse=True)
+        assert (light + 0.05) / (dark + 0.05) >= 4.5, status
+
+
+def test_the_rollup_switches_years_and_says_overdue_in_words(office, app):
+    from ckan.tests import factories
+
+    child = factories.Organization(name="pesao-child")
+    tk.get_action("oit_organization_parent_set")({"user": office.users["sysadmin"]["name"]},
+                                                 {"id": child["name"], "parent": office.org["name"]})
+    headers = {"Authorization": factories.APIToken(user=office.users["sysadmin"]["name"])["token"]}
+    page = app.get(f"/organization/{office.org['name']}/oit-rollup", headers=headers,
+                   query_string={"fiscal_year": "2569", "as_of": "2026-03-15"})
+    soup = BeautifulSoup(page.body, "html.parser")
+    assert "พ.ศ. 2569" in [a.get_text(strip=True) for a in soup.select("nav.oit-fiscal-years a[aria-current=page]")]
+    badge = soup.select_one(".oit-rollup tbody .oit-state")
+    assert badge["class"] == ["oit-state", "oit-state-overdue"]
+    assert re.fullmatch(r"เกินกำหนด \d+ รายการ", badge.get_text(strip=True))

@@ -170,6 +170,18 @@ def _public(people, form: str, role: str) -> Case:
                 writes=False)
 
 
+def _itas_explanation(people) -> Case:
+    from ckanext.oit.compliance.model import ItasExplanation
+
+    org = people.org["name"]
+    text = "อยู่ระหว่างรวบรวมเอกสาร"
+    return Case("admin", f"/oit/{org}/2569/itas.html", f"/oit/{org}/2569/itas/explanation",
+                {"item_key": "procurement-monthly-summary", "text": text},
+                lambda: model.Session.query(ItasExplanation.text).filter_by(
+                    owner_org=people.org["id"], fiscal_year=2569, item_key="procurement-monthly-summary").scalar(),
+                text)
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "submit": lambda p: _transition(p, "draft", "submit", "editor", "pending"),
     "approve": lambda p: _transition(p, "pending", "approve", "admin", "published"),
@@ -180,6 +192,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "officer-remove": lambda p: _officer_change(p, "remove"),
     "question-answer": _question_answer,
     "feedback-respond": _feedback_respond,
+    "itas-explanation": _itas_explanation,
 }
 for _form in ("question", "feedback", "complaint", "status-lookup"):
     for _role in ("anonymous", "member"):
@@ -262,6 +275,7 @@ ROUTES = {
     "/oit/<org>/complaints/officers": ("officer-add", "officer-remove"),
     "/oit/questions/<id>/answer": ("question-answer",),
     "/oit/feedback/<id>/respond": ("feedback-respond",),
+    "/oit/<org>/<int:fiscal_year>/itas/explanation": ("itas-explanation",),
     "/oit/<org>/questions": ("question-anonymous", "question-member"),
     "/oit/<org>/feedback": ("feedback-anonymous", "feedback-member"),
     "/oit/<org>/complaints/new": ("complaint-anonymous", "complaint-member"),

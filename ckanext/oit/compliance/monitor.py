@@ -3,14 +3,31 @@ query (package_search, so the caller's permissions apply)."""
 from __future__ import annotations
 
 import datetime
+import re
 from typing import Any
-
 
 from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.compliance.due import Expected, expected
+from ckanext.oit.i18n_messages import N_
 
 PUBLISHED, PENDING, RETURNED, MISSING, OVERDUE, NOT_YET_DUE = (
     "published", "pending", "returned", "missing", "overdue", "not_yet_due")
+# what each status is called on the pages (beside its colour, never instead of it)
+STATUS_LABELS = {PUBLISHED: N_("Published"), PENDING: N_("Awaiting approval"), RETURNED: N_("Returned"),
+                 MISSING: N_("Missing"), OVERDUE: N_("Overdue"), NOT_YET_DUE: N_("Not yet due")}
+# an item's status is its first of these among its periods (the worst), else not yet due
+ITEM_STATUS_ORDER = (OVERDUE, RETURNED, MISSING, PENDING, PUBLISHED)
+
+
+def natural_key(code: Any) -> tuple:
+    """Item and category codes in the order people count them: O9 before O10, 9.5 before 10.1."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.findall(r"\d+|\D+", str(code or "")))
+
+
+def item_status(item: dict[str, Any]) -> str:
+    statuses = {p["status"] for p in item["periods"]}
+    return next((s for s in ITEM_STATUS_ORDER if s in statuses), NOT_YET_DUE)
 
 
 def _datasets(context: dict[str, Any], org_id: str, fiscal_years: list[int]) -> list[dict[str, Any]]:

@@ -38,7 +38,7 @@ def summary(shown: dict[str, Any]) -> dict[str, Any]:
                 counter["published"] += period["status"] == monitor.PUBLISHED
     return {"due": shown["due"], "published": shown["published"], "score": shown["score"],
             "statuses": dict(statuses),
-            "categories": {code: dict(c) for code, c in sorted(categories.items())}}
+            "categories": {code: dict(categories[code]) for code in sorted(categories, key=monitor.natural_key)}}
 
 
 def rollup(context: dict[str, Any], parent: model.Group, fiscal_year: int, as_of: datetime.date) -> dict[str, Any]:

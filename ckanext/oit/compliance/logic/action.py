@@ -44,11 +44,15 @@ def _org_year_date(data_dict):
 
 @tk.side_effect_free
 def oit_itas_export(context, data_dict):
-    """The ITAS answer sheet: per item of the edition, "has" or "has not" (published or not),
-    the landing-page URL to submit and the agency's explanation.
+    """The ITAS answer sheet: per item of the edition, "has" or "has not", what it rests on
+    (``periods``: published, due and total; ``channel``: the portal channel that works for
+    the organisation, or null), the landing-page URL to submit and the agency's explanation.
+    The rule is in compliance/itas.py: an item of several periods (monthly, round) has only
+    when every period already due is published; a channel item also when its channel works.
 
     :param id: the organisation's id or name
     :param fiscal_year: (optional) Buddhist Era
+    :param as_of: (optional) ISO date the due periods are counted at; today by default
     """
     tk.check_access("oit_itas_export", context, data_dict)
     org, fiscal_year, as_of = _org_year_date(data_dict)

@@ -96,7 +96,7 @@ def test_demo_users_log_in_through_the_web_form(app, name):
     browser = app.test_client()  # keeps the session cookie between requests
     response = _login(browser, name, password)
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/dashboard/datasets")
+    assert response.headers["Location"].endswith("/oit/my-work")  # ckan.auth.route_after_login (issue 14)
     dashboard = browser.get("/dashboard/datasets")
     assert dashboard.status_code == 200
     assert f'href="/user/{name}"' in dashboard.body

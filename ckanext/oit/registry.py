@@ -11,12 +11,13 @@ from types import ModuleType
 from typing import Any, Callable
 
 # the capabilities with a logic/ package of actions
-CAPABILITIES = ("frameworks", "workflow", "audit", "records", "compliance", "channels")
+CAPABILITIES = ("frameworks", "workflow", "audit", "records", "compliance", "channels", "work")
 # the capabilities with pages (views.py), in the order their blueprints are registered
-VIEWS = ("workflow", "records", "compliance", "portal", "channels")
+VIEWS = ("workflow", "records", "compliance", "portal", "channels", "work")
 # the modules that define template helpers
 HELPER_MODULES = ("ckanext.oit.helpers", "ckanext.oit.i18n_dates", "ckanext.oit.i18n_labels",
-                  "ckanext.oit.portal.home", "ckanext.oit.channels", "ckanext.oit.workflow.helpers")
+                  "ckanext.oit.portal.home", "ckanext.oit.channels", "ckanext.oit.workflow.helpers",
+                  "ckanext.oit.work.helpers")
 
 
 def _ours(module: ModuleType) -> dict[str, Callable[..., Any]]:

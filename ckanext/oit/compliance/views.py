@@ -27,8 +27,10 @@ def landing(org: str, fiscal_year: int, item_key: str):
         rows=1000, sort="metadata_modified desc")
     found = disclosure_query.by_disclosure(result["results"])
     rows = [{"expected": p, "datasets": found.get((item.key, str(p.fiscal_year), p.period), [])} for p in periods]
+    from ckanext.oit.work.todo import landing_create_urls  # the organisation's editors create what is missing
     return tk.render("oit/compliance/landing.html", {
-        "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows})
+        "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows,
+        "create_urls": landing_create_urls(_user(), organization, rows)})
 
 
 @compliance.route("/oit/<org>/<int:fiscal_year>/itas.<fmt>")

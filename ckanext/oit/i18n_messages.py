@@ -71,16 +71,39 @@ class Message:
             values.setdefault("num", self.n)
         return text % values if values else text
 
-    def both(self) -> str:
+    def both(self) -> "InBoth":
         """Thai, then English: the form of every API error of ours."""
         th, en = self.say("th"), self.say("en")
-        return en if th == en else f"{th} / {en}"
+        return InBoth(en if th == en else f"{th} / {en}", self)
 
     def __str__(self) -> str:
         return self.say()
 
     def __repr__(self) -> str:
         return f"Message({self.msgid!r})"
+
+
+class InBoth(str):
+    """The Thai / English text of a message that still knows its message, so a page
+    that shows an API error says it in the page's language only (in_page_language)."""
+
+    message: Message
+
+    def __new__(cls, text: str, message: Message) -> "InBoth":
+        said = super().__new__(cls, text)
+        said.message = message
+        return said
+
+    def __str__(self) -> str:
+        return self  # str(error) keeps the message
+
+    def __reduce__(self) -> Any:
+        return (str, (str.__str__(self),))  # pickled (a session, a job) as the plain text
+
+
+def in_page_language(text: Any, lang: str | None = None) -> Any:
+    """`text` in one language if it is a message said in both; anything else as it is."""
+    return text.message.say(lang) if isinstance(text, InBoth) else text
 
 
 def _said(value: Any, lang: str) -> Any:

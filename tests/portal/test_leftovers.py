@@ -8,6 +8,13 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import abort
 
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.tests import factories
+
+from ckanext.oit.channels import complaints
+from ckanext.oit.channels.model import Complaint
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
 THAI = re.compile(r"[\u0e00-\u0e7f]")
@@ -50,3 +57,61 @@ def test_error_pages_speak_the_pages_language(app, office, path, status, thai, e
     en = soup(app.get("/en" + path, status=status)).select_one("article.module")
     assert en.h1.get_text(" ", strip=True) == english
     assert not THAI.search(en.get_text(" ", strip=True)), en.get_text(" ", strip=True)
+
+
+# --- the channels: moderation states, channel names, the form's errors ----------------
+
+def token(user) -> dict:
+    return {"Authorization": factories.APIToken(user=user["name"])["token"]}
+
+
+def test_the_moderation_queues_say_the_state_in_the_pages_language(people, app):
+    org = people.org["name"]
+    tk.get_action("oit_question_create")({"user": ""}, {"organization": org, "question": "ขอดูแผนจัดซื้อปี 2569"})
+    tk.get_action("oit_feedback_create")({"user": ""}, {"organization": org, "message": "ควรเผยแพร่รายงานรายเดือน"})
+    headers = token(people.users["editor"])
+    for queue in ("questions", "feedback"):
+        th = soup(app.get(f"/oit/{org}/{queue}/moderate", headers=headers))
+        assert [s.get_text() for s in th.select(".oit-state")] == ["รอตรวจสอบ"]
+        assert "pending" not in th.select_one("article").get_text()
+        en = soup(app.get(f"/en/oit/{org}/{queue}/moderate", headers=headers))
+        assert [s.get_text() for s in en.select(".oit-state")] == ["Waiting for review"]
+
+
+def test_a_complaint_names_its_channel_in_the_pages_language(people, app):
+    tk.get_action("oit_complaint_create")({"user": people.users["officer"]["name"]}, {
+        "organization": people.org["name"], "category": "การเรียกรับสินบนหรือผลประโยชน์",
+        "description": "เรียกรับเงินจากผู้รับจ้าง", "channel": "โทรศัพท์", "received_on": "2025-09-30",
+        "privacy_accepted": "true"})
+    complaint = model.Session.query(Complaint).one()
+    headers = token(people.users["sysadmin"])
+    th = soup(app.get(f"/oit/complaints/{complaint.id}", headers=headers))
+    assert th.h1.get_text(strip=True) == "การเรียกรับสินบนหรือผลประโยชน์" and th.select_one("dl dd").get_text().endswith("โทรศัพท์")
+    en = soup(app.get(f"/en/oit/complaints/{complaint.id}", headers=headers))
+    assert en.h1.get_text(strip=True) == complaints.english("category", "การเรียกรับสินบนหรือผลประโยชน์")
+    said = en.select_one("dl dd").get_text(" ", strip=True)  # received on, by which channel
+    assert complaints.english("channel", "โทรศัพท์") in said and not THAI.search(said), said
+    listed = soup(app.get(f"/en/oit/{people.org['name']}/complaints", headers=headers)).select_one("table tbody")
+    assert not THAI.search(listed.get_text(" ", strip=True)), listed.get_text(" ", strip=True)
+
+
+def _refused_form(app, prefix: str, org: str) -> list[str]:
+    browser = app.test_client()  # one cookie jar: the session that holds the CSRF token
+    url = f"{prefix}/oit/{org}/complaints/new"
+    page = BeautifulSoup(browser.get(url).body, "html.parser")
+    csrf = page.find("input", {"name": "_csrf_token"})["value"]
+    response = browser.post(url, data={"_csrf_token": csrf, "description": "", "email": "not-an-address"})
+    assert response.status_code == 400
+    return [li.get_text(strip=True) for li in soup(response).select(".oit-errors li")]
+
+
+def test_the_complaint_forms_errors_are_in_the_pages_language_and_the_apis_in_both(people, app):
+    org = people.org["name"]
+    thai = _refused_form(app, "", org)
+    english = _refused_form(app, "/en", org)
+    assert len(thai) == len(english) == 4  # category, description, e-mail, privacy notice
+    assert all(THAI.search(m) and not re.search("[A-Za-z]{3}", m) for m in thai), thai
+    assert english[0] == "The category is required" and not any(THAI.search(m) for m in english), english
+    with pytest.raises(tk.ValidationError) as refused:  # an API caller reads both, Thai first
+        tk.get_action("oit_complaint_create")({"user": ""}, {"organization": org, "description": "x"})
+    assert refused.value.error_dict["category"] == ["กรุณาเลือกประเภทเรื่องร้องเรียน / The category is required"]

@@ -15,10 +15,14 @@ from ckan import authz, model
 
 from ckanext.oit.channels import abuse, complaints, officers
 from ckanext.oit.channels.logic.auth import is_staff
-from ckanext.oit.channels.model import CLOSURES, COMPLAINT_STATUSES, ComplaintAttachment
-from ckanext.oit.i18n_messages import N_
+from ckanext.oit.channels.model import (
+    CLOSURES, COMPLAINT_STATUSES, PENDING, PUBLISHED, REJECTED, ComplaintAttachment)
+from ckanext.oit.i18n_messages import N_, in_page_language
 
 channels = Blueprint("oit_channels", __name__)
+
+# what the moderation queues say of an entry's state (the stored word is English)
+MODERATION_LABELS = {PENDING: N_("Waiting for review"), PUBLISHED: N_("Published"), REJECTED: N_("Rejected")}
 
 
 def _context() -> dict[str, Any]:
@@ -36,8 +40,14 @@ def _form() -> dict[str, Any]:
     return {key: tk.request.form.get(key) for key in tk.request.form}
 
 
+def _page_errors(error_dict: dict[str, Any]) -> dict[str, list[str]]:
+    """An action's errors (Thai / English, for API callers) in the page's language only."""
+    return {field: [in_page_language(m) for m in (messages if isinstance(messages, list) else [messages])]
+            for field, messages in error_dict.items()}
+
+
 def _throttled(error: abuse.Throttled):
-    return tk.render("oit/channels/throttled.html", {"errors": error.error_dict}), 429
+    return tk.render("oit/channels/throttled.html", {"errors": _page_errors(error.error_dict)}), 429
 
 
 def _no_store(response):
@@ -52,7 +62,7 @@ def _list(action: str, org: model.Group, **params) -> Any:
 
 
 def _flash_errors(error: tk.ValidationError) -> None:
-    for messages in error.error_dict.values():
+    for messages in _page_errors(error.error_dict).values():
         for message in messages:
             tk.h.flash_error(message)
 
@@ -73,7 +83,7 @@ def _public_page(org: str, create: str, listing: str, template: str, key: str, r
         except abuse.Throttled as error:
             return _throttled(error)
         except tk.ValidationError as error:
-            errors = error.error_dict
+            errors = _page_errors(error.error_dict)
         else:
             tk.h.flash_success(tk._(received))
             return tk.redirect_to(tk.request.endpoint, org=organization.name)
@@ -90,7 +100,7 @@ def _queue_page(org: str, listing: str, template: str, key: str):
         found = _list(listing, organization, state=tk.request.args.get("state", "pending"), limit=200)
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
-    return tk.render(template, {"organization": organization, key: found})
+    return tk.render(template, {"organization": organization, key: found, "state_labels": MODERATION_LABELS})
 
 
 def _decide(action: str, id: str, queue: str):
@@ -171,7 +181,7 @@ def complaint_new(org: str):
     except abuse.Throttled as error:
         return _throttled(error)
     except tk.ValidationError as error:
-        return _complaint_form(organization, error.error_dict, values), 400
+        return _complaint_form(organization, _page_errors(error.error_dict), values), 400
     # the code is shown this once (never in a URL, never cached)
     return _no_store(tk.render("oit/channels/complaint_received.html",
                                {"organization": organization, "created": created}))
@@ -187,7 +197,7 @@ def complaint_status():
         except abuse.Throttled as error:
             return _throttled(error)
         except tk.ObjectNotFound as error:
-            errors = {"tracking_code": [str(error)]}
+            errors = _page_errors({"tracking_code": [str(error)]})
     return _no_store(tk.render("oit/channels/complaint_status.html", {
         "found": found, "errors": errors, "labels": complaints.STATUS_LABELS,
         "closure_labels": complaints.CLOSURE_LABELS}))
@@ -287,7 +297,7 @@ def complaint_read(id: str):
                 tk.h.flash_success(tk._("Status saved"))
                 return tk.redirect_to("oit_channels.complaint_read", id=id)
             except tk.ValidationError as error:
-                errors = error.error_dict
+                errors = _page_errors(error.error_dict)
         complaint = tk.get_action("oit_complaint_show")(_context(), {"id": id})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
@@ -296,6 +306,7 @@ def complaint_read(id: str):
     return _no_store(tk.render("oit/channels/complaint_read.html", {
         "complaint": complaint, "organization": model.Group.get(complaint["owner_org"]), "errors": errors,
         "category_names": complaints.names_in_page_language("category"),
+        "channel_names": complaints.names_in_page_language("channel"),
         "statuses": COMPLAINT_STATUSES, "closures": CLOSURES, "labels": complaints.STATUS_LABELS,
         "closure_labels": complaints.CLOSURE_LABELS}))
 

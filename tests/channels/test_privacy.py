@@ -89,4 +89,4 @@ def test_the_ask_form_tells_how_long_the_contact_is_kept(people, app, ckan_confi
     monkeypatch.setitem(ckan_config, "ckanext.oit.channels.contact_retention_days", 45)
     url = f"/oit/{people.org['name']}/questions"
     assert "ลบภายใน 45 วันหลังตอบ" in app.get(url).body
-    assert "deleted 45 days after the answer" in app.get(f"/en{url}").body
+    assert "deleted within 45 days after the answer" in app.get(f"/en{url}").body

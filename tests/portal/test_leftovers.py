@@ -115,3 +115,26 @@ def test_the_complaint_forms_errors_are_in_the_pages_language_and_the_apis_in_bo
     with pytest.raises(tk.ValidationError) as refused:  # an API caller reads both, Thai first
         tk.get_action("oit_complaint_create")({"user": ""}, {"organization": org, "description": "x"})
     assert refused.value.error_dict["category"] == ["กรุณาเลือกประเภทเรื่องร้องเรียน / The category is required"]
+
+
+# --- retention periods in words -------------------------------------------------------
+
+@pytest.mark.ckan_config("ckanext.oit.channels.complaint_retention_days", "1825")
+@pytest.mark.ckan_config("ckanext.oit.channels.contact_retention_days", "90")
+def test_retention_periods_are_said_in_years_and_months(people, app):
+    org = people.org["name"]
+    notice = soup(app.get(f"/oit/{org}/complaints/new")).select_one(".oit-privacy-notice").get_text(" ", strip=True)
+    assert "เก็บเรื่องที่ปิดแล้วไว้ 5 ปี แล้วลบ" in notice and "1825" not in notice
+    notice = soup(app.get(f"/en/oit/{org}/complaints/new")).select_one(".oit-privacy-notice").get_text(" ", strip=True)
+    assert "Closed complaints are kept for 5 years, then deleted." in notice
+    assert "และจะลบภายใน 3 เดือนหลังตอบ" in app.get(f"/oit/{org}/questions").body
+    assert "They are deleted within 3 months after the answer." in app.get(f"/en/oit/{org}/questions").body
+
+
+@pytest.mark.ckan_config("ckanext.oit.channels.complaint_retention_days", "400")
+@pytest.mark.ckan_config("ckanext.oit.channels.contact_retention_days", "365")
+def test_a_period_of_no_whole_years_or_months_is_said_in_days(people, app):
+    org = people.org["name"]
+    assert "เก็บเรื่องที่ปิดแล้วไว้ 400 วัน แล้วลบ" in app.get(f"/oit/{org}/complaints/new").body
+    assert "Closed complaints are kept for 400 days, then deleted." in app.get(f"/en/oit/{org}/complaints/new").body
+    assert "They are deleted within 1 year after the answer." in app.get(f"/en/oit/{org}/questions").body

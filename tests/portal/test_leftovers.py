@@ -14,6 +14,7 @@ from ckan.tests import factories
 
 from ckanext.oit.channels import complaints
 from ckanext.oit.channels.model import Complaint
+from support.portal import procurement
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -138,3 +139,20 @@ def test_a_period_of_no_whole_years_or_months_is_said_in_days(people, app):
     assert "เก็บเรื่องที่ปิดแล้วไว้ 400 วัน แล้วลบ" in app.get(f"/oit/{org}/complaints/new").body
     assert "Closed complaints are kept for 400 days, then deleted." in app.get(f"/en/oit/{org}/complaints/new").body
     assert "They are deleted within 1 year after the answer." in app.get(f"/en/oit/{org}/questions").body
+
+
+# --- the table view's name --------------------------------------------------------------
+
+def test_the_table_view_is_named_in_the_pages_language(app, office):
+    dataset = procurement(office, "2025-10", "published", records=True)
+    resource = tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})["resources"][0]
+    (view,) = tk.get_action("resource_view_list")({"ignore_auth": True}, {"id": resource["id"]})
+    assert view["title"] == "ตารางข้อมูล"  # stored once, in the portal's default language
+    url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
+    th = soup(app.get(url))
+    assert th.select_one(".view-item").get_text(strip=True) == "ตารางข้อมูล"
+    assert th.select_one("div.resource-view[data-title]")["data-title"] == "ตารางข้อมูล"
+    en = soup(app.get("/en" + url))
+    assert en.select_one(".view-item").get_text(strip=True) == "Data table"
+    assert en.select_one("div.resource-view[data-title]")["data-title"] == "Data table"
+    assert "ตารางข้อมูล" not in app.get("/en" + url).body

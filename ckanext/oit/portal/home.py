@@ -1,5 +1,6 @@
 """The home page of a portal of several agencies: the OIT categories of the
-current fiscal year, the latest publications and the agencies."""
+current fiscal year, the latest publications and the agencies; and the name of
+the records' table view in the page's language."""
 from __future__ import annotations
 
 from typing import Any
@@ -7,6 +8,8 @@ from typing import Any
 from ckan import model
 
 from ckanext.oit import disclosure_query, frameworks
+from ckanext.oit.i18n_messages import LANGUAGES
+from ckanext.oit.records import previews
 from ckanext.oit.portal.oit_page import current_fiscal_year
 
 LATEST = 6
@@ -33,3 +36,22 @@ def oit_portal_home() -> dict[str, Any]:
     return {"fiscal_year": fiscal_year, "edition": edition, "categories": categories,
             "latest": result["results"], "published": result["count"], "agencies": agencies,
             "more_agencies": len(organizations) > AGENCIES}
+
+
+# --- the records' table view, named in the page's language ---------------------------
+
+def _said_in_page_language(value: Any, message: Any) -> Any:
+    """``message`` in the page's language if ``value`` is it said in any language (stored data)."""
+    return message.say() if value in {message.say(lang) for lang in LANGUAGES} else value
+
+
+def oit_views_in_page_language(views: Any) -> Any:
+    """The resource's views (a list, or the one shown) with the table view that
+    the records loader made named in the page's language: its title is stored
+    once, in the portal's default language, and each language reads its own."""
+    if isinstance(views, list):
+        return [oit_views_in_page_language(view) for view in views]
+    if not isinstance(views, dict) or views.get("view_type") != previews.VIEW_TYPE:
+        return views
+    return dict(views, title=_said_in_page_language(views.get("title"), previews.TITLE),
+                description=_said_in_page_language(views.get("description"), previews.DESCRIPTION))

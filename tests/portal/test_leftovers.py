@@ -156,3 +156,23 @@ def test_the_table_view_is_named_in_the_pages_language(app, office):
     assert en.select_one(".view-item").get_text(strip=True) == "Data table"
     assert en.select_one("div.resource-view[data-title]")["data-title"] == "Data table"
     assert "ตารางข้อมูล" not in app.get("/en" + url).body
+
+
+# --- no link to an empty address ----------------------------------------------------------
+
+def _contact(dataset: dict, address: str) -> None:
+    """The stored address, as the edit form leaves it (the workflow's own steps aside)."""
+    model.Package.get(dataset["id"]).maintainer_email = address
+    model.Session.commit()
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_a_dataset_without_a_contact_address_has_no_mail_link(app, office, prefix):
+    dataset = procurement(office, "2025-10", "published")
+    _contact(dataset, "")  # the web form sends the empty field, stored as ""
+    body = app.get(f"{prefix}/dataset/{dataset['name']}").body
+    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})["maintainer_email"] == ""
+    assert "mailto:" not in body
+    _contact(dataset, "procure@example.go.th")
+    links = soup(app.get(f"{prefix}/dataset/{dataset['name']}")).select('a[href^="mailto:"]')
+    assert [(a["href"], a.get_text(strip=True)) for a in links] == [("mailto:procure@example.go.th", "procure@example.go.th")]

@@ -176,3 +176,30 @@ def test_a_dataset_without_a_contact_address_has_no_mail_link(app, office, prefi
     _contact(dataset, "procure@example.go.th")
     links = soup(app.get(f"{prefix}/dataset/{dataset['name']}")).select('a[href^="mailto:"]')
     assert [(a["href"], a.get_text(strip=True)) for a in links] == [("mailto:procure@example.go.th", "procure@example.go.th")]
+
+
+# --- the home page names the fiscal years of its data ------------------------------------
+
+def _published_in_2570(office) -> dict:
+    dataset = office.act("editor", "package_create", type="oit-procurement", owner_org=office.org["id"],
+                         item_key="procurement-monthly-summary", fiscal_year="2570", period="2026-10")
+    office.act("editor", "resource_create", package_id=dataset["id"], name="แบบ สขร.1",
+               url="http://example.go.th/sor-kor-ror-1.pdf", format="PDF")
+    return office.move(dataset["id"], "published")
+
+
+def _years_line(app, prefix: str = "") -> str:
+    return soup(app.get(f"{prefix}/")).select_one(".oit-data-years").get_text(" ", strip=True)
+
+
+def test_the_home_page_names_the_fiscal_years_of_the_published_data(app, office):
+    assert _years_line(app) == "ยังไม่มีข้อมูลที่เผยแพร่" and _years_line(app, "/en") == "Nothing has been published yet"
+    procurement(office, "2025-10", "published")
+    procurement(office, "2025-11", "draft")  # not the public's, not counted
+    assert _years_line(app) == "ข้อมูลที่เผยแพร่ของปีงบประมาณ พ.ศ. 2569"
+    assert _years_line(app, "/en") == "Published data of fiscal year 2569"
+    _published_in_2570(office)
+    assert _years_line(app) == "ข้อมูลที่เผยแพร่ของปีงบประมาณ พ.ศ. 2569–2570"
+    assert _years_line(app, "/en") == "Published data of fiscal years 2569–2570"
+    for prefix in ("", "/en"):
+        assert "2566–2567" not in app.get(f"{prefix}/").body  # the edition's own years, not the data's

@@ -10,10 +10,17 @@ from ckan import model
 from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.i18n_messages import LANGUAGES
 from ckanext.oit.records import previews
-from ckanext.oit.portal.oit_page import current_fiscal_year
+from ckanext.oit.portal.oit_page import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, current_fiscal_year
 
 LATEST = 6
 AGENCIES = 60
+
+
+def published_years(counts: dict[str, int]) -> list[int]:
+    """The fiscal years that published datasets are of, oldest first: what the
+    counts beside the categories cover (not the years an edition was written for)."""
+    return sorted(int(year) for year, count in counts.items()
+                  if count and str(year).isdigit() and FIRST_FISCAL_YEAR < int(year) < LAST_FISCAL_YEAR)
 
 
 def oit_portal_home() -> dict[str, Any]:
@@ -22,7 +29,7 @@ def oit_portal_home() -> dict[str, Any]:
     fiscal_year = current_fiscal_year()
     edition = frameworks.edition_for(fiscal_year)
     result = disclosure_query.public(rows=LATEST, q="*:*", sort="metadata_modified desc", **{
-        "facet.field": '["oit_category", "organization"]', "facet.limit": -1})
+        "facet.field": '["oit_category", "organization", "fiscal_year"]', "facet.limit": -1})
     facets = result.get("facets") or {}
     categories = [{"category": c, "count": facets.get("oit_category", {}).get(c.code, 0),
                    "item_count": sum(1 for i in edition.items if i.category == c.code)}
@@ -34,6 +41,7 @@ def oit_portal_home() -> dict[str, Any]:
     agencies = [{"name": o.name, "title": o.title or o.name, "count": counts.get(o.name, 0)}
                 for o in organizations[:AGENCIES]]
     return {"fiscal_year": fiscal_year, "edition": edition, "categories": categories,
+            "data_years": published_years(facets.get("fiscal_year", {})),
             "latest": result["results"], "published": result["count"], "agencies": agencies,
             "more_agencies": len(organizations) > AGENCIES}
 

@@ -42,7 +42,7 @@ def itas_sheet(org: str, fiscal_year: int, fmt: str):
         return tk.abort(404)
     name = f"itas-{sheet['organization']}-{fiscal_year}"
     if fmt == "csv":
-        return Response(itas.as_csv(sheet["rows"]), mimetype="text/csv; charset=utf-8",
+        return Response(itas.as_csv(sheet["rows"]), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
         return Response(itas.as_xlsx(sheet["rows"]),

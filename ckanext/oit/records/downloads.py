@@ -203,7 +203,7 @@ def period_stem(period: str, fiscal_year: Any) -> str:
     if match:
         return f"{thai_calendar.be_year(int(match.group(1)))}-{match.group(2)}"
     if (period or "").startswith("round-"):
-        return f"{fiscal_year}-{period}"
+        return f"{fiscal_year}-{period}" if fiscal_year else period
     return str(fiscal_year or "")
 
 

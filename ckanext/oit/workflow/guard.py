@@ -13,7 +13,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, dataset_types, notifications, transaction
-from ckanext.oit.i18n_messages import both
+from ckanext.oit.i18n_messages import N_, both
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.roles import role_of
 from ckanext.oit.workflow.states import (
@@ -125,13 +125,22 @@ def _no_forged_workflow_fields(context: dict[str, Any], data_dict: dict[str, Any
                 both("The field %(field)s cannot be set through extras", field=key)]})
 
 
-def _no_return_to_draft_state(package: model.Package, data_dict: dict[str, Any]) -> None:
-    """CKAN's draft state is for the add-data stages only: back in it (CKAN 2.12's
-    "Unpublish") a dataset is hidden whatever the director approves."""
+REFUSED_STATE = N_("Only the approval workflow decides whether a dataset is public; it cannot go back to the draft state")
+# CKAN's add-data stages: a new dataset is a draft until its form is finished
+CREATED_STATES = (None, "", "draft", model.State.ACTIVE)
+
+
+def _state_stays(package: model.Package, data_dict: dict[str, Any]) -> None:
+    """CKAN stores whatever state it is given, and any but active hides a dataset
+    whatever the director approved (CKAN 2.12's "Unpublish" sends draft). Outside the
+    workflow a state changes only from the add-data draft to active; deleting is
+    package_delete's."""
     state = data_dict.get("state")
-    if package.state == model.State.ACTIVE and isinstance(state, str) and state.startswith("draft"):
-        raise tk.ValidationError({"state": [
-            both("Only the approval workflow decides whether a dataset is public; it cannot go back to the draft state")]})
+    if state in (None, "", package.state):
+        return
+    if package.state == "draft" and state == model.State.ACTIVE:
+        return
+    raise tk.ValidationError({"state": [both(REFUSED_STATE)]})
 
 
 @tk.chained_action
@@ -139,6 +148,8 @@ def package_create(original: Action, context, data_dict):
     if not context.get("oit_workflow"):
         _registered_type(data_dict.get("type") or "dataset")
         _no_forged_workflow_fields(context, data_dict)
+        if data_dict.get("state") not in CREATED_STATES:
+            raise tk.ValidationError({"state": [both(REFUSED_STATE)]})
     result = original(context, data_dict)
     if is_oit(result) and not context.get("oit_workflow"):
         package = model.Package.get(result["id"])
@@ -159,7 +170,7 @@ def package_update(original: Action, context, data_dict):
         _deny(both("The type of a dataset cannot change"))
     _registered_type(package.type)
     _no_forged_workflow_fields(context, data_dict)
-    _no_return_to_draft_state(package, data_dict)
+    _state_stays(package, data_dict)
     if _as_change_request(context, package):
         context["package"] = package
         change_requests.validate_package(dict(context), dict(data_dict))

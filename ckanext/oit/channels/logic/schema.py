@@ -81,7 +81,10 @@ def picked(label: str) -> Validator:
 def clean_text(label: str) -> Validator:
     """Script refused; other markup stripped to its text; nothing left is None."""
     def validator(key, data, errors, context):
-        raw = str(data.get(key))
+        value = data.get(key)
+        if not isinstance(value, (str, int, float)):  # a list's Python form is no one's text
+            _refuse(key, errors, Message("%(field)s must be text", field=Message(label)))
+        raw = str(value)
         if abuse.has_script(raw):
             _refuse(key, errors, Message("%(field)s contains script or code, which is not allowed",
                                          field=Message(label)))

@@ -203,3 +203,14 @@ def test_the_home_page_names_the_fiscal_years_of_the_published_data(app, office)
     assert _years_line(app, "/en") == "Published data of fiscal years 2569–2570"
     for prefix in ("", "/en"):
         assert "2566–2567" not in app.get(f"{prefix}/").body  # the edition's own years, not the data's
+
+
+def test_the_officers_page_names_the_candidates_roles_in_the_pages_language(people, app):
+    org, headers = people.org["name"], token(people.users["sysadmin"])
+    editor = people.users["editor"]["name"]
+
+    def role(prefix: str) -> str:
+        page = soup(app.get(f"{prefix}/oit/{org}/complaints/officers", headers=headers))
+        return page.select_one(f'option[value="{editor}"]').get_text(strip=True).rsplit(", ", 1)[1]
+    assert role("") == "บรรณาธิการ)"
+    assert role("/en") == "Editor)"

@@ -53,12 +53,13 @@ def phone(browser) -> None:
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
-def test_the_oit_and_home_pages_fit_a_390px_phone(live_server, browser, office, prefix):
+def test_the_oit_home_and_channels_pages_fit_a_390px_phone(live_server, browser, office, prefix):
     procurement(office, "2025-10", "published")
     org = office.org["name"]
     person = Person(browser, live_server)
     phone(browser)
-    for path in (f"/oit/{org}/2569", f"/oit/{org}", "/"):
+    for path in (f"/oit/{org}/2569", f"/oit/{org}", "/", f"/oit/{org}/questions", f"/oit/{org}/feedback",
+                 f"/oit/{org}/complaints/new", "/oit/complaints/status", f"/oit/{org}/2569/procurement-monthly-summary"):
         person.go(prefix + path)
         assert browser.execute_script("return document.documentElement.clientWidth") == PHONE
         width = browser.execute_script("return document.documentElement.scrollWidth")

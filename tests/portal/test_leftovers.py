@@ -214,3 +214,13 @@ def test_the_officers_page_names_the_candidates_roles_in_the_pages_language(peop
         return page.select_one(f'option[value="{editor}"]').get_text(strip=True).rsplit(", ", 1)[1]
     assert role("") == "บรรณาธิการ)"
     assert role("/en") == "Editor)"
+
+
+def test_the_api_keeps_its_json_errors(app, office):
+    missing = app.get("/api/3/action/package_show?id=does-not-exist", status=404)
+    assert missing.json["success"] is False and missing.json["error"]["__type"] == "Not Found Error"
+    refused = app.get(f"/api/3/action/oit_question_list?organization={office.org['name']}&state=pending", status=403)
+    assert refused.json["success"] is False and refused.json["error"]["__type"] == "Authorization Error"
+    # an action's errors through the API: both languages, Thai first, as JSON strings
+    refused = app.post("/api/3/action/oit_question_create", json={"organization": office.org["name"]}, status=409)
+    assert refused.json["error"]["question"] == ["กรุณากรอกคำถาม / The question is required"]

@@ -17,6 +17,7 @@ VIEWS = ("workflow", "records", "compliance", "portal", "channels", "work")
 # the modules that define template helpers
 HELPER_MODULES = ("ckanext.oit.helpers", "ckanext.oit.i18n_dates", "ckanext.oit.i18n_labels",
                   "ckanext.oit.portal.home", "ckanext.oit.channels", "ckanext.oit.workflow.helpers",
+                  "ckanext.oit.records.helpers",
                   "ckanext.oit.work.helpers")
 
 

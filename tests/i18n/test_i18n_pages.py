@@ -39,9 +39,10 @@ def agency(clean_db, clean_index):
                               period=period, title=f"Procurement summary {period}", notes="Monthly summary",
                               resources=[{"name": "summary", "url": "http://example.go.th/summary.csv",
                                           "format": "CSV"}])
-        call_action("oit_submit", {"user": "editor_en"}, id=dataset["id"])
+        # the CSV is a link the portal has not validated: submitted and approved all the same
+        call_action("oit_submit", {"user": "editor_en"}, id=dataset["id"], confirm_tables=True)
         if state == "published":
-            call_action("oit_approve", {"user": "director_en"}, id=dataset["id"])
+            call_action("oit_approve", {"user": "director_en"}, id=dataset["id"], confirm_tables=True)
         elif state == "returned":
             call_action("oit_return", {"user": "director_en"}, id=dataset["id"], comment="Fix the date")
         return call_action("package_show", {"ignore_auth": True}, id=dataset["id"])

@@ -6,8 +6,7 @@ from typing import Any
 
 from ckan import model
 
-from ckanext.oit.records import jobs
-from ckanext.oit.records.model import RecordsLoad
+from ckanext.oit.records import jobs, states
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +21,10 @@ def after_change(resource_dict: dict[str, Any]) -> None:
 
 
 def with_state(resource_dict: dict[str, Any]) -> dict[str, Any]:
-    state = model.Session.get(RecordsLoad, resource_dict.get("id") or "")
+    """``oit_records``: the table's state (records/states.py), "not_validated"
+    for a linked table the portal never checked."""
+    resource = model.Resource.get(resource_dict.get("id") or "")
+    state = states.resource_state(resource) if resource is not None else None
     if state is not None:
-        resource_dict["oit_records"] = state.as_dict()
+        resource_dict["oit_records"] = dict(state, resource_id=resource.id)
     return resource_dict

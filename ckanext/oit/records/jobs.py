@@ -4,6 +4,7 @@ from __future__ import annotations
 import contextvars
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import ckan.lib.uploader as uploader
 import ckan.plugins.toolkit as tk
@@ -36,9 +37,18 @@ def table_for(resource: model.Resource) -> str | None:
     return item.table if item is not None and tables.get(item.table or "") else None
 
 
+def table_format(resource: model.Resource) -> bool:
+    """Whether the resource is a file of a table format (its format, else the
+    extension of its file name or link)."""
+    path = urlsplit(resource.url or "").path
+    kind = (resource.format or (path.rsplit(".", 1)[-1] if "." in path else "")).lower()
+    return kind in FORMATS
+
+
 def wanted(resource: model.Resource) -> bool:
-    kind = (resource.format or resource.url.rsplit(".", 1)[-1]).lower()
-    return resource.url_type == "upload" and kind in FORMATS and table_for(resource) is not None
+    """An uploaded table of a records item: loaded by the job after each change.
+    A linked one is loaded once staff have it fetched (records/fetch.py)."""
+    return resource.url_type == "upload" and table_format(resource) and table_for(resource) is not None
 
 
 def _state(resource: model.Resource) -> RecordsLoad:

@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import audit, compat, notifications, transaction
-from ckanext.oit.i18n_messages import N_, Message, both
+from ckanext.oit.i18n_messages import N_, Message, both, count_message
 from ckanext.oit.messages import LOGIN_NEEDED
 from ckanext.oit.audit.model import audit_event_table
 from ckanext.oit.workflow import activity, change_requests
@@ -30,7 +30,9 @@ def _now() -> str:
 
 
 def _fail(field: str, message: Message):
-    raise tk.ValidationError({field: [message.both()]})
+    error = tk.ValidationError({field: [message.both()]})
+    error.oit_message = message  # a page says it in its own language
+    raise error
 
 
 # Audit actions that move a dataset through the workflow (or hold a change
@@ -56,11 +58,33 @@ def content_authors(package_id: str) -> set[str]:
     return set(model.Session.execute(query).scalars())
 
 
-def _four_eyes(user: model.User, own: bool, message: str) -> None:
-    """Nobody approves their own work, sysadmins included, unless the portal
-    allows it (one-person offices)."""
-    if own and not self_approval_allowed():
-        raise tk.NotAuthorized(message)
+OWN_SUBMISSION = N_("The person who submitted cannot approve the same submission")
+OWN_CONTENT = N_("You changed this dataset's content since it was last approved, so someone else must approve it")
+OWN_CHANGE = N_("This change request contains a change of yours, so someone else must approve it")
+
+
+def own_work(package: model.Package, user: model.User | None) -> str | None:
+    """Why ``user`` may not approve what waits on this dataset (a msgid), or
+    None: nobody approves their own work, sysadmins included, unless the portal
+    allows it (one-person offices). The pages ask it too, so that they offer
+    no Approve that would be refused."""
+    if user is None or self_approval_allowed():
+        return None
+    request = change_requests.open_request(package.id) if status_of(package) == PUBLISHED else None
+    if request is not None:
+        # every operation counts, not only the request's author
+        return OWN_CHANGE if user.id in change_requests.authors(request) else None
+    if package.extras.get("oit_submitted_by") == user.id:
+        return OWN_SUBMISSION
+    if user.id in content_authors(package.id):
+        return OWN_CONTENT
+    return None
+
+
+def _four_eyes(package: model.Package, user: model.User) -> None:
+    reason = own_work(package, user)
+    if reason is not None:
+        raise tk.NotAuthorized(both(reason))
 
 
 def _write_state(package: model.Package, user: model.User, fields: dict[str, Any]) -> dict[str, Any]:
@@ -95,10 +119,9 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
                                     transition=name, status=status))
     submitter = package.extras.get("oit_submitted_by")
     if name == "approve":
-        _four_eyes(user, submitter == user.id,
-                   both("The person who submitted cannot approve the same submission"))
-        _four_eyes(user, user.id in content_authors(package.id), both(
-            "You changed this dataset's content since it was last approved, so someone else must approve it"))
+        _four_eyes(package, user)
+
+    confirmed = _tables_passed(name, package, data_dict) if name in ("submit", "approve") else []
 
     fields: dict[str, Any] = {"oit_status": target}
     if name == "submit":
@@ -111,7 +134,7 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
         activity.relabel(model.Package.get(package.id))
     audit.record(action=name, package_id=package.id, owner_org=package.owner_org, actor_id=user.id,
                  actor_name=user.name, from_state=status, to_state=target, comment=comment or None,
-                 before=before, after=fields)
+                 before=before, after=dict(fields, oit_tables_confirmed=confirmed) if confirmed else fields)
     transaction.commit(context)
 
     if name == "submit":
@@ -122,12 +145,54 @@ def run(name: str, context: dict[str, Any], data_dict: dict[str, Any]) -> dict[s
     return tk.get_action("package_show")(dict(context, ignore_auth=True), {"id": package.id})
 
 
+# (transition, refused?) -> what is said, with the doubtful tables as %(tables)s
+_TABLE_REFUSALS = {
+    ("submit", True): N_("A dataset whose tables are not valid cannot be submitted: %(tables)s"),
+    ("approve", True): N_("A dataset whose tables are not valid cannot be approved: %(tables)s"),
+    ("submit", False): N_("Some tables are not valid or not checked: %(tables)s. "
+                          "To submit anyway, confirm it (confirm_tables=true)"),
+    ("approve", False): N_("Some tables are not valid or not checked: %(tables)s. "
+                           "To approve anyway, confirm it (confirm_tables=true)"),
+}
+
+
+def _table_said(table: dict[str, Any]) -> Message:
+    name = table["name"] or table["resource_id"]
+    if table["status"] in ("invalid", "failed"):
+        return count_message("%(name)s (%(num)d problem)", "%(name)s (%(num)d problems)",
+                             table["problem_count"], name=name)
+    if table["status"] == "queued":
+        return Message("%(name)s (queued for checking)", name=name)
+    return Message("%(name)s (not validated)", name=name)
+
+
+def _tables_passed(name: str, package: model.Package, data_dict: dict[str, Any]) -> list[dict[str, Any]]:
+    """A dataset with an invalid, failed, queued or unchecked table is submitted
+    or approved only when the caller confirms it (``confirm_tables``), or never
+    (``ckanext.oit.invalid_tables = refuse``). Returns what was confirmed."""
+    from ckanext.oit.records import states
+
+    doubtful = states.doubtful(states.table_states(package, limit=0))
+    if not doubtful:
+        return []
+    said = [_table_said(table) for table in doubtful]
+
+    def tables(lang: str) -> str:
+        return "; ".join(message.say(lang) for message in said)
+
+    refuse = tk.config.get("ckanext.oit.invalid_tables") == "refuse"
+    if refuse:
+        _fail("tables", Message(_TABLE_REFUSALS[(name, True)], tables=tables))
+    if not tk.asbool(data_dict.get("confirm_tables")):
+        _fail("confirm_tables", Message(_TABLE_REFUSALS[(name, False)], tables=tables))
+    return [{"resource_id": t["resource_id"], "status": t["status"], "problem_count": t["problem_count"]}
+            for t in doubtful]
+
+
 def _decide_change(name: str, context: dict[str, Any], package: model.Package, user: model.User,
                    request: Any, comment: str) -> dict[str, Any]:
     if name == "approve":
-        # every operation counts, not only the request's author
-        _four_eyes(user, user.id in change_requests.authors(request),
-                   both("This change request contains a change of yours, so someone else must approve it"))
+        _four_eyes(package, user)
     before = tk.get_action("package_show")({"ignore_auth": True}, {"id": package.id})
     if name == "approve":
         change_requests.apply(request, user)

@@ -7,8 +7,8 @@ from ckan import model
 from ckanext.oit.i18n_messages import both
 from ckanext.oit.messages import ORGANISATION_NOT_FOUND
 from ckanext.oit.parameters import validated
+from ckanext.oit.records import fetch, states, tables
 from ckanext.oit.records import search as records_search
-from ckanext.oit.records import tables
 from ckanext.oit.records.logic import schema
 
 
@@ -57,3 +57,47 @@ def oit_records_search(context, data_dict):
         {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
         data.get("fiscal_year"), data_dict.get("period") or None, data.get("filters") or {},
         data["limit"], data["offset"])
+
+
+@tk.side_effect_free
+def oit_records_state_show(context, data_dict):
+    """The validation state of a dataset's tables, for a page to follow while a
+    file is checked: ``{"package_id", "tables": [{"resource_id", "name",
+    "status", "row_count", "problem_count", "problems", "linked", ...}]}``;
+    ``status`` is ``loaded``, ``invalid``, ``failed``, ``queued`` or
+    ``not_validated`` (a linked file the portal has not checked).
+
+    :param resource_id: one resource's table (its dataset is read from the database)
+    :param package_id: or every table of a dataset (id or name)
+    """
+    data = validated(data_dict, schema.records_state_show(), context)
+    if not data.get("resource_id") and not data.get("package_id"):
+        raise tk.ValidationError({"resource_id": [both("Give resource_id or package_id")]})
+    resource = model.Resource.get(data["resource_id"]) if data.get("resource_id") else None
+    package = resource.package if resource is not None else model.Package.get(data.get("package_id") or "")
+    if package is None or (data.get("resource_id") and (resource is None or resource.state != "active")):
+        raise tk.ObjectNotFound(both("Not found"))
+    tk.check_access("oit_records_state_show", context, data)
+    found = states.table_states(package)
+    if resource is not None:
+        found = [t for t in found if t["resource_id"] == resource.id]
+    return {"package_id": package.id, "tables": found}
+
+
+def oit_records_fetch(context, data_dict):
+    """Fetch the file behind a linked table and validate it as an upload: a
+    background job fetches it (public addresses only, with size and time
+    limits), stores it as the resource's file as the caller, and the loader
+    checks it. Only while the dataset is a draft, returned or withdrawn.
+
+    :param resource_id: the linked resource
+    """
+    data = validated(data_dict, schema.records_fetch(), context)
+    resource = model.Resource.get(data["resource_id"])
+    if resource is None or resource.state != "active":
+        raise tk.ObjectNotFound(both("Resource not found"))
+    tk.check_access("oit_records_fetch", context, data)
+    reason = fetch.not_fetchable(resource)
+    if reason is not None:
+        raise tk.ValidationError({"resource_id": [reason.both()]})
+    return fetch.queue(resource.id, context.get("user") or "")

@@ -17,3 +17,12 @@ def records_search() -> dict:
         "limit": [default(100), whole_number(0, RECORDS_LIMIT_MAX)],
         "offset": [default(0), whole_number(0, OFFSET_MAX)],
     }
+
+
+def records_state_show() -> dict:
+    ignore_missing, unicode_safe = tk.get_validator("ignore_missing"), tk.get_validator("unicode_safe")
+    return {"resource_id": [ignore_missing, unicode_safe], "package_id": [ignore_missing, unicode_safe]}
+
+
+def records_fetch() -> dict:
+    return {"resource_id": [tk.get_validator("not_empty"), tk.get_validator("unicode_safe")]}

@@ -20,6 +20,9 @@ def oit_submit(context, data_dict):
     """Submit a draft (or returned, or withdrawn) dataset for the director's approval.
 
     :param id: the dataset's id or name
+    :param confirm_tables: (optional) ``true`` to submit although a table is
+        invalid, failed, queued or not validated (refused outright when
+        ``ckanext.oit.invalid_tables = refuse``)
     """
     return _transition("submit", context, data_dict)
 
@@ -30,6 +33,7 @@ def oit_approve(context, data_dict):
 
     :param id: the dataset's id or name
     :param comment: (optional)
+    :param confirm_tables: (optional) as for oit_submit; a change request needs none
     """
     return _transition("approve", context, data_dict)
 

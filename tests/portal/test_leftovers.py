@@ -41,6 +41,7 @@ ERRORS = [  # path (without the language prefix), status, Thai heading, English 
     ("/util/redirect", 400, "400 คำขอไม่ถูกต้อง", "400 Bad request"),               # CKAN's own message
     ("/organization/{org}/oit-compliance?fiscal_year=abc", 400, "400 คำขอไม่ถูกต้อง", "400 Bad request"),
     ("/oit-test/fails", 500, "500 ระบบขัดข้อง", "500 Server error"),
+    ("/oit/{org}/questions/moderate", 403, "403 ไม่มีสิทธิ์เข้าถึง", "403 Access denied"),  # an action's refusal
     ("/ckan-admin", 403, "403 ไม่มีสิทธิ์เข้าถึง", "403 Access denied"),
 ]
 
@@ -54,10 +55,11 @@ def test_error_pages_speak_the_pages_language(app, office, path, status, thai, e
     assert th.h1.get_text(" ", strip=True) == thai
     said = th.get_text(" ", strip=True).removeprefix(thai)
     assert THAI.search(said), said  # CKAN's message too, from its catalogue
-    assert not WERKZEUG.search(said) and "solr" not in said, said
+    assert not WERKZEUG.search(said) and "solr" not in said and " / " not in said, said
     en = soup(app.get("/en" + path, status=status)).select_one("article.module")
     assert en.h1.get_text(" ", strip=True) == english
     assert not THAI.search(en.get_text(" ", strip=True)), en.get_text(" ", strip=True)
+    assert " / " not in en.get_text(" ", strip=True)
 
 
 # --- the channels: moderation states, channel names, the form's errors ----------------

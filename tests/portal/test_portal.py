@@ -286,3 +286,12 @@ def test_the_public_cannot_read_the_records_of_a_private_dataset(app, office):
     office.move(draft["id"], "published")
     public = app.get("/api/3/action/datastore_search", query_string={"resource_id": resource["id"]})
     assert public.status_code == 200 and public.json["result"]["total"] == 2
+
+
+def test_every_page_has_the_portal_stylesheet_for_ckan_markup(app):
+    """A resource's long link breaks on a phone (assets/portal.css) instead of widening the page."""
+    page = app.get("/").body
+    stylesheet = re.search(r'href="(/webassets/ckanext-oit/[^"]*_portal\.css)"', page)
+    assert stylesheet, "the portal stylesheet is not linked"
+    css = app.get(stylesheet.group(1)).body
+    assert ".resource-url-analytics" in css and "overflow-wrap: anywhere" in css

@@ -237,12 +237,18 @@ def test_pages_have_no_serious_or_critical_wcag_violation(live_server, browser):
         "feedback": f"{channels}/feedback",
         "complaint form": f"{channels}/complaints/new",
         "complaint status": "/oit/complaints/status",
+        "ITAS sheet": f"{channels}/2569/itas.html",
     }
     signed_in = {
         "dashboard": "/dashboard/datasets",
         "compliance dashboard": f"/organization/{org['name']}/oit-compliance",
         "dataset (director)": dataset_path,
         "complaint officers (admin)": f"{channels}/complaints/officers",
+        "my work (director)": "/oit/my-work",
+        "waiting for my approval": "/oit/approvals",
+        "returned to me": "/oit/returned",
+        "typed forms chooser": f"/oit/my-work/new?organization={org['name']}",
+        "ITAS sheet (director, editor of explanations)": f"{channels}/2569/itas.html",
     }
     # (path, what shows that the officer sees the page, not a refusal)
     officer = {

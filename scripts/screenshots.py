@@ -1,5 +1,7 @@
-"""Full-page PNGs of the portal's main pages and its public two-way channels (Q&A,
-feedback, the complaint form and status lookup) in Thai and English, for review.
+"""Full-page PNGs of the portal's main pages, its public two-way channels (Q&A,
+feedback, the complaint form and status lookup) and the working pages of staff and
+director (my work, the new-dataset chooser, approvals, the ITAS sheet) in Thai and
+English, for review.
 
     .venv/bin/python scripts/screenshots.py [--ini ckan.ini] [--out .run/screenshots]
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import datetime
 import os
 import shutil
 import subprocess
@@ -100,8 +103,19 @@ def pages(dataset: dict | None) -> list[tuple[str, str, str | None]]:
         ("12-feedback", f"/oit/{org}/feedback", None),
         ("13-complaint-form", f"/oit/{org}/complaints/new", None),
         ("14-complaint-status", "/oit/complaints/status", None),
+        # each role's start page after login, the way in to a new dataset, the ITAS sheet
+        ("15-my-work-staff", "/oit/my-work", "staff"),
+        ("16-new-dataset-staff", "/oit/my-work/new", "staff"),
+        ("17-my-work-director", "/oit/my-work", "director"),
+        ("18-itas-director", f"/oit/{org}/{fiscal_year_now()}/itas.html", "director"),
     ]
     return listed
+
+
+def fiscal_year_now() -> int:
+    from ckanext.oit import thai_calendar
+
+    return thai_calendar.fiscal_year_of(datetime.date.today())
 
 
 def first_dataset() -> dict | None:

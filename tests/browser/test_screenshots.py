@@ -32,7 +32,8 @@ def test_screenshots_of_the_main_pages_in_thai_and_english(live_server, tmp_path
     printed = [Path(line) for line in done.stdout.split()]
     names = {"01-home", "02-search", "03-dataset", "04-resource", "05-organisation", "06-oit-page",
              "07-login", "08-dashboard-staff", "09-compliance-director", "10-approvals-director",
-             "11-questions", "12-feedback", "13-complaint-form", "14-complaint-status"}
+             "11-questions", "12-feedback", "13-complaint-form", "14-complaint-status",
+             "15-my-work-staff", "16-new-dataset-staff", "17-my-work-director", "18-itas-director"}
     assert sorted(printed) == sorted(out / lang / f"{name}.png" for lang in ("th", "en") for name in names)
     for png in printed:
         data = png.read_bytes()

@@ -60,7 +60,7 @@ def login(app, user: dict | None):
     browser = app.test_client()
     if user is not None:
         done = post_login(browser, user)
-        assert done.status_code == 302 and done.headers["Location"].endswith("/dashboard/datasets"), done.body
+        assert done.status_code == 302 and done.headers["Location"].endswith("/oit/my-work"), done.body
     return browser
 
 
@@ -182,6 +182,18 @@ def _itas_explanation(people) -> Case:
                 text)
 
 
+def _records_fetch(people) -> Case:
+    """The resource page's "fetch and validate" of a linked table: queued, not yet run."""
+    dataset = people.dataset("draft")
+    resource = tk.get_action("resource_create")(people.context("editor"), {
+        "package_id": dataset["id"], "name": "แบบ สขร.1 (ลิงก์)", "url": "http://example.go.th/sor-kor-ror-1.csv",
+        "format": "CSV"})
+    return Case("editor", f"/oit-procurement/{dataset['name']}/resource/{resource['id']}",
+                f"/oit/resource/{resource['id']}/fetch", {},
+                lambda: tk.get_action("resource_show")({"ignore_auth": True}, {"id": resource["id"]})[
+                    "oit_records"]["status"], "queued")
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "submit": lambda p: _transition(p, "draft", "submit", "editor", "pending"),
     "approve": lambda p: _transition(p, "pending", "approve", "admin", "published"),
@@ -193,6 +205,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "question-answer": _question_answer,
     "feedback-respond": _feedback_respond,
     "itas-explanation": _itas_explanation,
+    "records-fetch": _records_fetch,
 }
 for _form in ("question", "feedback", "complaint", "status-lookup"):
     for _role in ("anonymous", "member"):
@@ -276,6 +289,7 @@ ROUTES = {
     "/oit/questions/<id>/answer": ("question-answer",),
     "/oit/feedback/<id>/respond": ("feedback-respond",),
     "/oit/<org>/<int:fiscal_year>/itas/explanation": ("itas-explanation",),
+    "/oit/resource/<resource_id>/fetch": ("records-fetch",),
     "/oit/<org>/questions": ("question-anonymous", "question-member"),
     "/oit/<org>/feedback": ("feedback-anonymous", "feedback-member"),
     "/oit/<org>/complaints/new": ("complaint-anonymous", "complaint-member"),

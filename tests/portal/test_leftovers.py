@@ -40,6 +40,10 @@ ERRORS = [  # path (without the language prefix), status, Thai heading, English 
     ("/oit/no-such-agency/questions", 404, "404 ไม่พบหน้าที่ต้องการ", "404 Page not found"),
     ("/util/redirect", 400, "400 คำขอไม่ถูกต้อง", "400 Bad request"),               # CKAN's own message
     ("/organization/{org}/oit-compliance?fiscal_year=abc", 400, "400 คำขอไม่ถูกต้อง", "400 Bad request"),
+    ("/oit/records/{org}/procurement-monthly-summary.csv?fiscal_year=abc", 400, "400 คำขอไม่ถูกต้อง",
+     "400 Bad request"),                                                        # a download for machines
+    ("/oit/records/{org}/procurement-monthly-summary.csv?for=people&fiscal_year=abc", 400, "400 คำขอไม่ถูกต้อง",
+     "400 Bad request"),                                                        # and for people
     ("/oit-test/fails", 500, "500 ระบบขัดข้อง", "500 Server error"),
     ("/oit/{org}/questions/moderate", 403, "403 ไม่มีสิทธิ์เข้าถึง", "403 Access denied"),  # an action's refusal
     ("/ckan-admin", 403, "403 ไม่มีสิทธิ์เข้าถึง", "403 Access denied"),
@@ -58,7 +62,8 @@ def test_error_pages_speak_the_pages_language(app, office, path, status, thai, e
     assert not WERKZEUG.search(said) and "solr" not in said and " / " not in said, said
     en = soup(app.get("/en" + path, status=status)).select_one("article.module")
     assert en.h1.get_text(" ", strip=True) == english
-    assert not THAI.search(en.get_text(" ", strip=True)), en.get_text(" ", strip=True)
+    # "พ.ศ. 2568" may be named as a way to write a year: what people type, not our words
+    assert not THAI.search(en.get_text(" ", strip=True).replace("พ.ศ.", "")), en.get_text(" ", strip=True)
     assert " / " not in en.get_text(" ", strip=True)
 
 

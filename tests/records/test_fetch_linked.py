@@ -256,3 +256,16 @@ def test_the_address_check_itself():
         "127.0.0.1", "::1", "10.0.0.1", "172.16.0.1", "192.168.0.1", "169.254.169.254", "fe80::1", "0.0.0.0",
         "100.64.0.1", "224.0.0.1", "240.0.0.1", "::ffff:127.0.0.1", "fc00::1"))
     assert all(fetch.address_allowed(a) for a in ("1.1.1.1", "203.113.0.10", "2606:4700:4700::1111"))
+
+
+@ALLOW_LOOPBACK
+def test_a_table_waiting_for_its_fetch_is_not_queued_again(office, site):
+    """Workers are few: a second ask while the first waits is refused, and one job runs."""
+    _dataset, resource_id = _linked(office, f"{site}/sor-kor-ror-1.csv")
+    office.act("editor", "oit_records_fetch", resource_id=resource_id)
+    with pytest.raises(tk.ValidationError) as refused:
+        office.act("editor", "oit_records_fetch", resource_id=resource_id)
+    assert refused.value.error_dict == {"resource_id": [
+        "กำลังดึงและตรวจสอบไฟล์จากลิงก์นี้อยู่แล้ว / The linked file is already being fetched and checked"]}
+    run_jobs()
+    assert _state(resource_id)["status"] == "loaded"

@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
@@ -64,8 +65,8 @@ def address_allowed(address: str) -> bool:
     """A public address (not private, loopback, link-local, shared, reserved,
     multicast or unspecified), or one in an allowed network."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):  # an IPv4 address inside (mapped, or 6to4) is what is reached
+        ip = ip.ipv4_mapped or ip.sixtofour or ip
     networks, _hosts = _allowed()
     if any(ip in network for network in networks):
         return True
@@ -193,16 +194,22 @@ def _body(response: requests.Response, limit: int, deadline: float, timeout: flo
     if declared and declared.isdigit() and int(declared) > limit:
         raise _too_large(limit)
     body, size = io.BytesIO(), 0
+    late = FetchError(Message("The link did not answer within %(seconds)s seconds", seconds=int(timeout)))
     try:
-        for chunk in response.iter_content(CHUNK):
+        # one socket read a call, so that a server that trickles meets the deadline
+        while True:
+            if time.monotonic() > deadline:
+                raise late
+            chunk = response.raw.read1(CHUNK, decode_content=True)
+            if not chunk:
+                break
             size += len(chunk)
             if size > limit:
                 raise _too_large(limit)
-            if time.monotonic() > deadline:  # a server that trickles
-                raise FetchError(Message("The link did not answer within %(seconds)s seconds",
-                                         seconds=int(timeout)))
             body.write(chunk)
-    except requests.RequestException as error:
+    except urllib3.exceptions.ReadTimeoutError:
+        raise late
+    except (urllib3.exceptions.HTTPError, requests.RequestException) as error:
         raise FetchError(Message("The link could not be reached (%(reason)s)", reason=type(error).__name__))
     return body.getvalue()
 
@@ -222,6 +229,14 @@ def not_fetchable(resource: model.Resource | None) -> Message | None:
     if (package.extras.get("oit_status") or "draft") not in EDITABLE:
         return Message("A dataset that is pending or published cannot change its file directly; "
                        "fetch the link while the dataset is a draft or returned")
+    return None
+
+
+def already_queued(resource: model.Resource) -> Message | None:
+    """One fetch of a table at a time (workers are few): refused while one waits."""
+    state = model.Session.get(RecordsLoad, resource.id)
+    if state is not None and state.status == QUEUED:
+        return Message("The linked file is already being fetched and checked")
     return None
 
 

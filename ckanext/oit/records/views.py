@@ -7,6 +7,7 @@ from werkzeug.http import dump_options_header
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.oit.i18n_messages import in_page_language
 from ckanext.oit.records import downloads, files, tables
 
 records = Blueprint("oit_records", __name__)
@@ -19,6 +20,12 @@ def _download(body: bytes, filename: str, fmt: str) -> Response:
     # content_type, not mimetype: werkzeug would add a second charset to the first
     return Response(body, content_type=MIMETYPES[fmt],
                     headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})
+
+
+def _refusal(error: tk.ValidationError) -> str:
+    """An action's refusal for the error page: its messages in the page's language, not a Python dict."""
+    return "; ".join(str(in_page_language(m)) for v in error.error_dict.values()
+                     for m in (v if isinstance(v, list) else [v]))
 
 
 @records.route("/oit/records/<org>/<table>.<fmt>")
@@ -34,9 +41,8 @@ def download(org: str, table: str, fmt: str):
             return downloads.agency(context, org, table, args.get("fiscal_year"), args.get("period"), fmt)
         except tk.ObjectNotFound:
             return tk.abort(404)
-        except tk.ValidationError as error:  # the messages, not a Python dict
-            return tk.abort(400, "; ".join(str(m) for v in error.error_dict.values()
-                                           for m in (v if isinstance(v, list) else [v])))
+        except tk.ValidationError as error:
+            return tk.abort(400, _refusal(error))
     try:
         result = tk.get_action("oit_records_search")(context, {
             "organization": org, "table": table, "fiscal_year": args.get("fiscal_year"),
@@ -44,7 +50,7 @@ def download(org: str, table: str, fmt: str):
     except tk.ObjectNotFound:
         return tk.abort(404)
     except tk.ValidationError as error:
-        return tk.abort(400, str(error.error_dict))
+        return tk.abort(400, _refusal(error))
     name = f"{org}-{table}" + (f"-{args['fiscal_year']}" if args.get("fiscal_year") else "")
     if fmt == "csv":
         return _download(files.records_csv(result), name, fmt)

@@ -126,7 +126,7 @@ def fetch_linked(resource_id: str):
     except tk.NotAuthorized:
         return tk.abort(403)
     except tk.ValidationError:
-        reason = records_fetch.not_fetchable(resource)
+        reason = records_fetch.not_fetchable(resource) or records_fetch.already_queued(resource)
         tk.h.flash_error(reason.say() if reason is not None else tk._("The file could not be fetched"))
     else:
         tk.h.flash_success(tk._("The linked file is being fetched and checked; "

@@ -97,7 +97,7 @@ def oit_records_fetch(context, data_dict):
     if resource is None or resource.state != "active":
         raise tk.ObjectNotFound(both("Resource not found"))
     tk.check_access("oit_records_fetch", context, data)
-    reason = fetch.not_fetchable(resource)
+    reason = fetch.not_fetchable(resource) or fetch.already_queued(resource)
     if reason is not None:
         raise tk.ValidationError({"resource_id": [reason.both()]})
     return fetch.queue(resource.id, context.get("user") or "")

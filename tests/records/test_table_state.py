@@ -151,6 +151,15 @@ def test_the_approval_page_shows_the_tables_of_what_waits(office, app):
         "waiting : รอการตรวจสอบ", "link : ยังไม่ได้ตรวจสอบ: พอร์ทัลยังไม่ได้ตรวจไฟล์นี้"]
 
 
+def test_the_directors_start_page_shows_the_tables_of_what_waits(office, app):
+    dataset, _ids = _mixed(office)
+    office.act("editor", "oit_submit", id=dataset["id"], confirm_tables=True)
+    body = app.get("/en/oit/my-work", headers=_token(office, "admin")).body
+    assert _summary(body, dataset["id"]) == [
+        "ok : Valid and loaded, 2 rows", "bad : Invalid, 2 problems", "waiting : Queued for checking",
+        "link : Not validated: the portal has not checked this file"]
+
+
 # --- submitting and approving with doubtful tables ---------------------------------
 
 

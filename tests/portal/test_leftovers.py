@@ -10,6 +10,7 @@ from flask import abort
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.lib import search
 from ckan.tests import factories
 
 from ckanext.oit.channels import complaints
@@ -171,6 +172,7 @@ def _contact(dataset: dict, address: str) -> None:
     """The stored address, as the edit form leaves it (the workflow's own steps aside)."""
     model.Package.get(dataset["id"]).maintainer_email = address
     model.Session.commit()
+    search.rebuild(dataset["id"])  # CKAN 2.12 shows a dataset from its index
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
@@ -178,7 +180,8 @@ def test_a_dataset_without_a_contact_address_has_no_mail_link(app, office, prefi
     dataset = procurement(office, "2025-10", "published")
     _contact(dataset, "")  # the web form sends the empty field, stored as ""
     body = app.get(f"{prefix}/dataset/{dataset['name']}").body
-    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]})["maintainer_email"] == ""
+    # stored empty (CKAN 2.12 leaves an empty core field out of package_show)
+    assert tk.get_action("package_show")({"ignore_auth": True}, {"id": dataset["id"]}).get("maintainer_email") in ("", None)
     assert "mailto:" not in body
     _contact(dataset, "procure@example.go.th")
     links = soup(app.get(f"{prefix}/dataset/{dataset['name']}")).select('a[href^="mailto:"]')

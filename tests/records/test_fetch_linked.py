@@ -141,8 +141,9 @@ def test_a_linked_table_says_it_is_not_validated_and_its_editor_has_it_fetched_a
     with open(path, "rb") as kept:
         assert kept.read() == GOOD  # kept as it came
     # the change is the editor's, in the audit trail; and the dataset submits without a confirmation
-    update = [e for e in audit.events(package_id=dataset["id"]) if e.action == "resource_update"][-1]
-    assert update.actor_id == office.users["editor"]["id"]
+    # (CKAN 2.12's DataStore then records its own resource update, by the site user)
+    updates = [e for e in audit.events(package_id=dataset["id"]) if e.action == "resource_update"]
+    assert updates and updates[0].actor_id == office.users["editor"]["id"]
     assert office.act("editor", "oit_submit", id=dataset["id"])["oit_status"] == "pending"
 
 

@@ -4,6 +4,7 @@ the tests under tests/unit need neither (they run with CKAN's pytest plugin off,
 `make test-unit`), so nothing here reads the configuration at import."""
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ import sqlalchemy as sa
 import ckan.plugins as p
 from ckan import model
 
-from support import jobs
+from support import jobs, loaded
 from support.frameworks import EDITIONS
 from support.mail import SmtpServer
 from support.workflow import Office, new_office, reset_database
@@ -21,6 +22,38 @@ UNIT = Path(__file__).parent / "unit"
 
 # Plugins with alembic migrations of their own, applied after each reset.
 MIGRATED_PLUGINS = ("activity", "oit")
+# CKAN's reset deletes every row; the dead ones pile up until autovacuum comes (a
+# minute): by the end of the suite each query took twice as long. So vacuum every
+# few resets (a quarter of a second).
+VACUUM_EVERY = 20
+_resets = itertools.count(1)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes():
+    """Passwords hashed with 1,000 rounds in the test process instead of passlib's
+    25,000: each organisation of a test has eight people, and hashing was a tenth of
+    the suite. Logins verify any number of rounds (the live servers keep the default)."""
+    from passlib.hash import pbkdf2_sha512
+
+    from ckan.model import user
+
+    default = user.pbkdf2_sha512
+    user.pbkdf2_sha512 = pbkdf2_sha512.using(rounds=1000)
+    yield
+    user.pbkdf2_sha512 = default
+
+
+@pytest.fixture
+def with_plugins(ckan_config, request):
+    """CKAN's with_plugins, keeping the plugins between tests (support/loaded.py)."""
+    loaded.ensure_plugins(request)
+
+
+@pytest.fixture
+def app(request, make_app):
+    """CKAN's app, kept between tests (support/loaded.py)."""
+    return loaded.app(request, make_app)
 
 
 @pytest.fixture
@@ -36,6 +69,9 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     if sa.inspect(model.Session.get_bind()).has_table("oit_audit_event"):
         model.Session.execute(sa.text("TRUNCATE oit_audit_event RESTART IDENTITY"))
         model.Session.commit()
+    if next(_resets) % VACUUM_EVERY == 0:
+        with model.Session.get_bind().connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(sa.text("VACUUM ANALYZE"))
 
 
 @pytest.fixture(autouse=True)

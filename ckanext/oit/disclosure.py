@@ -30,7 +30,7 @@ def round_months() -> int:
 
 def latest_fiscal_year(today: date | None = None) -> int:
     # Plans for the next fiscal year are published before it starts.
-    return thai_calendar.fiscal_year_of(today or date.today()) + 2
+    return thai_calendar.fiscal_year_of(today or thai_calendar.today()) + 2
 
 
 def parse_fiscal_year(value: object) -> int:

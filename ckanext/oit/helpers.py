@@ -7,7 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
-from ckanext.oit.i18n_messages import language
+from ckanext.oit.i18n_messages import in_page_language, language
 from ckanext.oit.i18n_dates import as_display_time
 
 
@@ -18,6 +18,16 @@ def _lang() -> str:
 def oit_lang_text(th: str, en: str) -> str:
     """Data written in both languages (a schema's label, an item's name), by the page's language."""
     return en if language() == "en" else th
+
+
+def oit_in_page_language(errors: Any, names: dict[str, str] | None = None) -> Any:
+    """Errors of ours said in both languages (a form's ``errors`` or ``error_summary``, a
+    field's list) in the page's language only; ``names`` renames summary keys."""
+    if isinstance(errors, dict):
+        return {(names or {}).get(k, k): oit_in_page_language(v) for k, v in errors.items()}
+    if isinstance(errors, list):
+        return [in_page_language(v) for v in errors]
+    return in_page_language(errors)
 
 
 def oit_item_choices(dataset_type: str) -> list[dict[str, str]]:

@@ -9,6 +9,7 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.oit import dataset_types, frameworks, registry, search, validators
 from ckanext.oit.channels import membership
+from ckanext.oit.compliance import e_service
 from ckanext.oit.portal import errors as portal_errors
 from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard, policy, reads
@@ -70,6 +71,7 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
         return policy.merge(
             registry.actions(),
             membership.chained_actions(),
+            e_service.chained_actions(),
             guard.chained_actions(datastore=p.plugin_loaded("datastore")),
             reads.chained_actions(datastore=p.plugin_loaded("datastore"), activity=p.plugin_loaded("activity")),
             policy.chained_actions(policy.registered_names(self)),

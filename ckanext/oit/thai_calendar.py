@@ -11,7 +11,7 @@ import calendar
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import yaml
 
@@ -19,6 +19,8 @@ from ckanext.oit.i18n_messages import N_, Message, UserError
 
 
 BE_OFFSET = 543
+# Deadlines fall on Thai days whatever the server's clock says; Thailand keeps no summer time.
+BANGKOK = timezone(timedelta(hours=7), "Asia/Bangkok")
 
 
 def _load_calendar() -> dict:
@@ -89,6 +91,11 @@ def _check_fiscal_year(fiscal_year: int) -> None:
 def _check_month(month: int) -> None:
     if not 1 <= month <= 12:
         raise ThaiDateError(Message("There is no month %(month)s", month=month))
+
+
+def today(now: datetime | None = None) -> date:
+    """The day it is in Thailand (at 01:00 on 1 October there it is still 30 September in UTC)."""
+    return (now or datetime.now(timezone.utc)).astimezone(BANGKOK).date()
 
 
 def fiscal_year_of(d: date) -> int:

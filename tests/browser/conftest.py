@@ -17,6 +17,20 @@ from selenium.webdriver.chrome.service import Service
 
 from support import REPO
 
+
+@pytest.fixture(autouse=True)
+def no_pictures(monkeypatch):
+    """People and organisations without a picture, as the portal makes them: CKAN's
+    factories give each an address on the internet, which this machine cannot reach
+    (the pages would show broken images)."""
+    from ckan.tests import factories
+
+    for made in (factories.User, factories.Sysadmin, factories.Organization, factories.Group):
+        declaration = made._meta.pre_declarations.as_dict().get("image_url")
+        if declaration is not None:
+            monkeypatch.setattr(declaration, "function", str)
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -80,7 +80,7 @@ def test_the_working_day_from_the_home_page_by_clicks_only(live_server, browser,
     director = factories.User(name="director_walk", fullname="นายผู้อำนวยการ ใจดี", password=PASSWORD)
     factories.Organization(name="pesao-walk", title="สพป.เดินทาง", users=[
         {"name": staff["name"], "capacity": "editor"}, {"name": director["name"], "capacity": "admin"}])
-    fiscal_year, month = overdue_month(datetime.date.today())
+    fiscal_year, month = overdue_month(thai_calendar.today())
     year, number = int(month[:4]), int(month[5:])
     month_words = thai_calendar.format_month(year, number, "long", "th")  # ตุลาคม 2569
     month_short = thai_calendar.format_month(year, number, "short", "th")  # ต.ค. 2569
@@ -220,7 +220,7 @@ def test_the_working_day_from_the_home_page_by_clicks_only(live_server, browser,
     wait.until(lambda d: "/resource/" in d.current_url)
     walker.shoot("15-visitor-resource")
     csv_link, xlsx_link = (browser.find_element(By.ID, i) for i in ("oit-records-csv", "oit-records-xlsx"))
-    assert (csv_link.text, xlsx_link.text) == ("ดาวน์โหลด CSV (Excel)", "ดาวน์โหลด XLSX")
+    assert (csv_link.text, xlsx_link.text) == ("ดาวน์โหลด CSV", "ดาวน์โหลด XLSX (Excel)")
     # what the buttons link to, fetched by somebody without a session (before the clicks: the
     # single-threaded test server would wait on a socket Chrome opens for later)
     people_csv, people_xlsx = fetched(csv_link), fetched(xlsx_link)

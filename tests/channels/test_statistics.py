@@ -26,7 +26,7 @@ NAME, EMAIL, PHONE = "นายร้องเรียน ตัวจริง
 
 def make_complaints(people) -> int:
     """Five complaints this fiscal year in three categories/channels/statuses, one last year."""
-    fiscal_year = thai_calendar.fiscal_year_of(datetime.date.today())
+    fiscal_year = thai_calendar.fiscal_year_of(thai_calendar.today())
     public = {"user": ""}
     base = dict(organization=people.org["name"], description=DESCRIPTION, privacy_accepted="true")
     for _ in range(2):

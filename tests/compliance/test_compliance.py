@@ -206,7 +206,6 @@ def _dashboard(app, office, role="admin", prefix="", **query):
 
 
 def test_the_dashboard_switches_fiscal_years_with_thai_labels(office, app):
-    import datetime
     from urllib.parse import parse_qs, urlsplit
 
     from ckanext.oit import thai_calendar
@@ -214,7 +213,7 @@ def test_the_dashboard_switches_fiscal_years_with_thai_labels(office, app):
     soup = _dashboard(app, office)
     links = soup.select("nav.oit-fiscal-years a")
     # the editions' years (2564-2567), up to the current one, newest first
-    years = list(range(thai_calendar.fiscal_year_of(datetime.date.today()), 2563, -1))
+    years = list(range(thai_calendar.fiscal_year_of(thai_calendar.today()), 2563, -1))
     assert [a.get_text(strip=True) for a in links] == [f"พ.ศ. {year}" for year in years]
     for link, year in zip(links, years):
         target = urlsplit(link["href"])

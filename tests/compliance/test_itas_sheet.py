@@ -19,11 +19,12 @@ from ckan.tests import factories
 from ckanext.oit.compliance import evidence, itas
 from ckanext.oit.compliance.model import ItasExplanation
 
+from support.web import login, page_token
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 AS_OF = "2026-03-15"      # FY 2569: October to February are due, March is not
 MONTHLY = "procurement-monthly-summary"
-PASSWORD = "Itas-sheet-pass-2569"
 # the items of the 2567 edition (used for FY 2569) that a portal channel answers
 CHANNEL_ITEMS = {"O8": "questions", "O18": "e-service", "O28": "complaints", "O30": "feedback"}
 E_SERVICE = "https://eservice.example.go.th/request"
@@ -80,7 +81,8 @@ def test_the_portals_working_channels_answer_their_items(people):
 def test_without_working_channels_the_channel_items_are_not_available(office):
     # an organisation nobody works in: its public forms take entries nobody reads
     bare = factories.Organization(title="Empty office")
-    set_e_service(bare, "javascript:alert(1)", office.users["sysadmin"])  # not a web address: no e-service
+    with pytest.raises(tk.ValidationError):  # not a web address: refused (test_e_service.py), no e-service
+        set_e_service(bare, "javascript:alert(1)", office.users["sysadmin"])
     rows = by_code(sheet(bare["name"]))
     assert {row["answer"] for row in rows.values()} == {"ไม่มี"}
     assert {row["channel"] for row in rows.values()} == {None}
@@ -166,27 +168,6 @@ def test_an_unknown_channel_in_the_mapping_is_refused(tmp_path):
 
 
 # --- the page ----------------------------------------------------------------------------
-
-def login(app, user: dict | None):
-    """A browser of its own (cookie jar) logged in through the login form; anonymous for None."""
-    browser = app.test_client()
-    if user is None:
-        return browser
-    db_user = model.User.get(user["name"])
-    db_user.password = PASSWORD
-    model.Session.commit()
-    form = BeautifulSoup(browser.get("/user/login").body, "html.parser")
-    token = form.find("input", {"name": "_csrf_token"})["value"]
-    done = browser.post("/user/login", data={"login": user["name"], "password": PASSWORD, "_csrf_token": token},
-                        follow_redirects=False)
-    assert done.status_code == 302, done.body
-    return browser
-
-
-def page_token(browser, path: str) -> str:
-    """The session's CSRF token, as CKAN writes it in every page's head."""
-    return BeautifulSoup(browser.get(path).body, "html.parser").find("meta", {"name": "_csrf_token"})["content"]
-
 
 def explanation(office, key: str) -> str | None:
     model.Session.remove()

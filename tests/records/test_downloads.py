@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 import openpyxl
 import pytest
+from bs4 import BeautifulSoup
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as tk
@@ -281,10 +282,15 @@ def test_the_resource_page_offers_people_first_and_machines_beside(office, app):
     dataset, resource = _loaded(office, "published")
     page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}").get_data(as_text=True)
     csv_url, xlsx_url = (f"/oit/records/resource/{resource['id']}.{fmt}" for fmt in ("csv", "xlsx"))
-    assert f'<a id="oit-records-csv" class="btn btn-primary mb-1" href="{csv_url}?for=people">ดาวน์โหลด CSV (Excel)</a>' in page
-    assert f'<a id="oit-records-xlsx" class="btn btn-primary mb-1" href="{xlsx_url}?for=people">ดาวน์โหลด XLSX</a>' in page
+    assert f'<a id="oit-records-csv" class="btn btn-primary mb-1" href="{csv_url}?for=people">ดาวน์โหลด CSV</a>' in page
+    assert f'<a id="oit-records-xlsx" class="btn btn-primary mb-1" href="{xlsx_url}?for=people">ดาวน์โหลด XLSX (Excel)</a>' in page
     assert "สำหรับโปรแกรม (API)" in page and f'<a id="oit-records-machine-csv" href="{csv_url}">CSV</a>' in page
     english = app.get(f"/en/dataset/{dataset['name']}/resource/{resource['id']}").get_data(as_text=True)
-    assert f'href="/en{csv_url}?for=people">Download CSV (Excel)</a>' in english and "For machines (API)" in english
+    assert f'href="/en{csv_url}?for=people">Download CSV</a>' in english and "For machines (API)" in english
+    # CKAN's primary "Download" at the top served the file as uploaded: it says so, and is plain
+    top = BeautifulSoup(page, "html.parser").select_one(".module-resource .actions")
+    [original] = top.select("a.resource-url-analytics")
+    assert original["id"] == "oit-original-file" and "btn-primary" not in original["class"]
+    assert original.get_text(strip=True) == "ไฟล์ต้นฉบับ" and original["href"] == resource["url"]
 
 

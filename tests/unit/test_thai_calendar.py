@@ -88,6 +88,17 @@ def test_fiscal_year_of_a_datetime():
     assert tc.fiscal_year_of(datetime(2025, 10, 1, 0, 0, 1)) == 2569
 
 
+def test_today_is_the_day_in_thailand_whatever_the_servers_clock():
+    from datetime import timezone
+
+    # 18:30 UTC on 30 September 2026 is 01:30 on 1 October in Bangkok: fiscal year 2570 has begun
+    late_utc = datetime(2026, 9, 30, 18, 30, tzinfo=timezone.utc)
+    assert tc.today(late_utc) == date(2026, 10, 1)
+    assert tc.fiscal_year_of(tc.today(late_utc)) == 2570
+    assert tc.today(datetime(2026, 9, 30, 16, 59, tzinfo=timezone.utc)) == date(2026, 9, 30)
+    assert tc.today() == datetime.now(timezone.utc).astimezone(tc.BANGKOK).date()
+
+
 def test_fiscal_year_2569_bounds():
     assert tc.fiscal_year_start(2569) == date(2025, 10, 1)
     assert tc.fiscal_year_end(2569) == date(2026, 9, 30)

@@ -97,10 +97,13 @@ def test_staff_get_what_is_due_their_drafts_and_what_was_returned_with_the_reaso
     # published, pending and returned periods are not due; April is due on 10 May, too far ahead
     for period in ("2025-10", "2025-12", "2026-01", "2026-04"):
         assert (MONTHLY, period) not in due
-    # the plan of the year was due on 1 March: overdue, and the most urgent come first
+    # the plan of the year was due on 1 March: overdue. What comes back every month or round
+    # comes first (the yearly items, all due early in the year, would bury it), then the
+    # yearly ones, each part most urgent first
     assert due[("procurement-plan", "year")]["status"] == "overdue"
-    statuses = [e["status"] for e in org["due"]]
-    assert statuses == sorted(statuses, key=lambda s: s != "overdue")
+    assert due[(MONTHLY, "2026-02")]["recurring"] and not due[("procurement-plan", "year")]["recurring"]
+    order = [(not e["recurring"], e["status"] != "overdue") for e in org["due"]]
+    assert order == sorted(order) and order[0] == (False, False) and order[-1][0]
 
     february = due[(MONTHLY, "2026-02")]
     assert february["code"] == "O21" and february["dataset_type"] == "oit-procurement"
@@ -284,6 +287,23 @@ def _links(body: str) -> set[str]:
     return {a["href"] for a in BeautifulSoup(body, "html.parser").select("main a[href], #content a[href]")}
 
 
+def test_the_page_lists_the_months_first_and_folds_many_yearly_items_under_their_count(app, work):
+    office, _made = work
+    shown = my_work(office, "editor", fiscal_year="2569")["organizations"][0]  # every period overdue
+    yearly = [e for e in shown["due"] if not e["recurring"]]
+    assert len(yearly) > 5 and shown["fold_yearly"]
+    page = BeautifulSoup(app.get("/oit/my-work?fiscal_year=2569", headers=headers(office.users["editor"])).body,
+                         "html.parser")
+    months, folded = page.select("ul.oit-work-due")
+    assert folded.find_parent("details") is not None and months.find_parent("details") is None
+    assert len(months.find_all("li")) == len(shown["due"]) - len(yearly)
+    assert len(folded.find_all("li")) == len(yearly)
+    details = page.select_one("details.oit-work-due-yearly")
+    assert not details.has_attr("open")
+    assert " ".join(details.summary.get_text().split()) == \
+        f"ปีละครั้ง: {len(yearly)} รายการ, เกินกำหนด {len(yearly)} รายการ"
+
+
 def test_the_page_links_every_entry_to_its_form_dataset_or_approval(app, work):
     office, made = work
     editor = app.get("/oit/my-work?fiscal_year=2569", headers=headers(office.users["editor"]))
@@ -310,7 +330,7 @@ def test_the_page_links_every_entry_to_its_form_dataset_or_approval(app, work):
                  f"/organization/{name}/oit-compliance?fiscal_year=2569", f"/oit/{name}/2569/itas.csv",
                  f"/oit/{name}/2569/itas.xlsx"):
         assert app.get(link, headers=headers(office.users["admin"])).status_code == 200, link
-    for link in shown["due"][:3]:
+    for link in [e for e in shown["due"] if e["create_url"]][:3]:
         assert app.get(link["create_url"], headers=headers(office.users["editor"])).status_code == 200
 
 

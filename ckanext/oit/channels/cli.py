@@ -27,8 +27,6 @@ def retention() -> None:
 def statistics(organization: str, fiscal_year: int | None, run_now: bool) -> None:
     """Generate the complaint statistics of a fiscal year into the organisation's
     oit-complaint dataset (a draft until approved), as a job on the worker."""
-    import datetime
-
     from ckan import model
 
     from ckanext.oit import thai_calendar
@@ -39,7 +37,7 @@ def statistics(organization: str, fiscal_year: int | None, run_now: bool) -> Non
     if org is None or not org.is_organization:
         raise click.BadParameter(Message("No organisation named '%(name)s'", name=organization).say(),
                                  param_hint="--organization")
-    year = fiscal_year or thai_calendar.fiscal_year_of(datetime.date.today())
+    year = fiscal_year or thai_calendar.fiscal_year_of(thai_calendar.today())
     import ckan.plugins.toolkit as tk
 
     user = tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]

@@ -11,7 +11,7 @@ there and someone of the organisation will act on what comes in:
   qualifies (an active editor or admin); without one, filed complaints wait
   unread (channels/officers.py);
 - e-service: its e-service address is set (the organisation's field
-  ``e_service_url``, an http(s) URL): the portal offers no e-service itself.
+  ``e_service_url``, an http(s) URL, compliance/e_service.py): the portal offers no e-service itself.
 Nothing here writes: a lapsed officer is skipped, not lapsed (that is officers.py's job).
 """
 from __future__ import annotations
@@ -26,10 +26,10 @@ from ckan import model
 
 from ckanext.oit.channels import officers
 from ckanext.oit.channels.model import ComplaintOfficer
+from ckanext.oit.compliance import e_service
 from ckanext.oit.i18n_messages import N_, Message, UserError
 
 MAPPING_FILE = Path(__file__).resolve().parents[1] / "schemas" / "itas-channels.yaml"
-E_SERVICE_FIELD = "e_service_url"
 # channel -> (the page of it on this portal, or None for the e-service; what it is called)
 CHANNELS = {
     "questions": ("oit_channels.questions", N_("Q&A on this portal")),
@@ -86,8 +86,8 @@ def _has_officer(org: model.Group) -> bool:
 
 
 def e_service_url(org: model.Group) -> str | None:
-    value = str((org.extras or {}).get(E_SERVICE_FIELD) or "").strip()
-    return value if value.lower().startswith(("https://", "http://")) else None
+    value = str((org.extras or {}).get(e_service.FIELD) or "").strip()
+    return value if e_service.is_address(value) else None
 
 
 def _page(endpoint: str, org: model.Group) -> str:

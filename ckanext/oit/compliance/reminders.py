@@ -37,7 +37,7 @@ def _period_label(period: str, fiscal_year: int):
 
 def remind(as_of: datetime.date | None = None, days_ahead: int = 7) -> list[str]:
     """Queue the digests; returns one line per organisation reminded."""
-    as_of = as_of or datetime.date.today()
+    as_of = as_of or thai_calendar.today()
     fiscal_year = thai_calendar.fiscal_year_of(as_of)
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     context = {"user": site_user["name"], "ignore_auth": True}

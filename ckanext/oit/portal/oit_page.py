@@ -21,7 +21,7 @@ FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a Buddhist Era year, not a t
 
 
 def current_fiscal_year(today: datetime.date | None = None) -> int:
-    return thai_calendar.fiscal_year_of(today or datetime.date.today())
+    return thai_calendar.fiscal_year_of(today or thai_calendar.today())
 
 
 def fiscal_years(org_id: str, fiscal_year: int) -> list[int]:

@@ -2,13 +2,12 @@
 its print view: what agencies hand-make on their websites, built from data."""
 from __future__ import annotations
 
-import datetime
-
 from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit import thai_calendar
 from ckanext.oit.portal import oit_page
 
 portal = Blueprint("oit_portal", __name__)
@@ -27,7 +26,7 @@ def _render(org: str, fiscal_year: int, printable: bool):
         return tk.abort(404)
     page = oit_page.build(organization, fiscal_year)
     extra = {"organization": organization, "fiscal_year": fiscal_year, "page": page,
-             "fiscal_years": oit_page.fiscal_years(organization.id, fiscal_year), "today": datetime.date.today()}
+             "fiscal_years": oit_page.fiscal_years(organization.id, fiscal_year), "today": thai_calendar.today()}
     template = "oit/portal/oit_page_print.html" if printable else "oit/portal/oit_page.html"
     return tk.render(template, extra)
 

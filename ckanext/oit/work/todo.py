@@ -34,6 +34,10 @@ DUE, OVERDUE = "due", "overdue"
 FIELDS = ["id", "name", "title", "dataset_type", "organization", "metadata_modified",
           "extras_item_key", "extras_fiscal_year", "extras_period", "extras_oit_status"]
 MAX_LISTED = 1000
+# listed first: what comes back every month or round (the yearly items, all due early in
+# the fiscal year, would bury them)
+RECURRING = ("monthly", "round")
+YEARLY_OPEN_UP_TO = 5  # more yearly entries than this are folded under their count
 
 
 def memberships(user: model.User) -> list[tuple[model.Group, str]]:
@@ -113,7 +117,8 @@ def return_reasons(package_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
 
 def _due_list(shown: dict[str, Any], org: model.Group, as_of: datetime.date, soon: int) -> list[dict[str, Any]]:
     """The overdue periods and those due within ``soon`` days that nothing is pending,
-    returned or published for, most urgent first."""
+    returned or published for: monthly and round items first, then the yearly ones,
+    each most urgent first."""
     edition = frameworks.edition(shown["edition"])
     horizon = as_of + datetime.timedelta(days=soon)
     entries = []
@@ -135,12 +140,13 @@ def _due_list(shown: dict[str, Any], org: model.Group, as_of: datetime.date, soo
             entries.append({
                 "item_key": item.key, "code": item.code, "order": item.order,
                 "name": {"th": item.name_th, "en": item.name_en}, "category": item.category,
-                "dataset_type": item.dataset_type, "fiscal_year": period["fiscal_year"],
+                "dataset_type": item.dataset_type, "recurring": item.cadence in RECURRING,
+                "fiscal_year": period["fiscal_year"],
                 "period": period["period"], "due": period["due"], "status": kind, "datasets": begun,
                 "create_url": None if begun else create_url(item, period["fiscal_year"], period["period"], org.id),
                 "landing_url": tk.url_for("oit_compliance.landing", org=org.name,
                                           fiscal_year=shown["fiscal_year"], item_key=item.key)})
-    entries.sort(key=lambda e: (e["status"] != OVERDUE, e["due"], e["order"], e["period"]))
+    entries.sort(key=lambda e: (not e["recurring"], e["status"] != OVERDUE, e["due"], e["order"], e["period"]))
     for entry in entries:
         del entry["order"]
     return entries
@@ -196,6 +202,7 @@ def my_work(user: model.User, fiscal_year: int, as_of: datetime.date) -> dict[st
             entry["approvals"] = {"pending": [_without_org(d) for d in pending if d["organization"] == org.name],
                                   "change_requests": _change_requests(context, org)}
             entry["compliance"] = _summary(shown, org, fiscal_year)
+        entry["fold_yearly"] = sum(not e["recurring"] for e in entry["due"]) > YEARLY_OPEN_UP_TO
         entry["counts"] = counts(entry)
         total += entry["counts"]["todo"]
         result.append(entry)
@@ -232,7 +239,7 @@ def landing_create_urls(user_name: str, organization: model.Group, rows: list[di
     found = disclosure_query.by_disclosure(disclosure_query.search(
         {"user": user_name, "ignore_auth": False}, organization=organization.id, item_keys=[item.key],
         fiscal_years=years, include_private=True, fl=FIELDS)["results"])
-    today = datetime.date.today()
+    today = thai_calendar.today()
     urls = {}
     for row in rows:
         wanted = row["expected"]

@@ -3,7 +3,6 @@ new dataset, a chooser of the typed OIT forms (/oit/my-work/new) that CKAN's "Ad
 dataset" buttons open instead of its generic form."""
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from flask import Blueprint
@@ -40,7 +39,7 @@ def my_work():
     if not shown or not shown["organizations"]:
         # the start page after every login: whoever edits for no organisation gets CKAN's dashboard
         return tk.redirect_to(tk.url_for("dashboard.datasets"))
-    current = thai_calendar.fiscal_year_of(datetime.date.today())
+    current = thai_calendar.fiscal_year_of(thai_calendar.today())
     return tk.render("oit/work/my_work.html", {"shown": shown, "fiscal_years": _fiscal_years(current)})
 
 
@@ -74,7 +73,7 @@ def choose():
         data = validated({"fiscal_year": tk.request.args.get("fiscal_year")}, schema.my_work(), {})
     except tk.ValidationError:
         return tk.abort(400, tk._("The fiscal year must be a year number (BE)"))
-    current = thai_calendar.fiscal_year_of(datetime.date.today())
+    current = thai_calendar.fiscal_year_of(thai_calendar.today())
     fiscal_year = data.get("fiscal_year") or current
     # the organisation comes from the database, and only one the person may add datasets to
     wanted = model.Group.get(str(tk.request.args.get("organization") or ""))

@@ -370,7 +370,7 @@ def oit_complaint_statistics_generate(context, data_dict):
     org = _org(data_dict.get("organization"))
     try:
         fiscal_year = (disclosure.parse_fiscal_year(data_dict["fiscal_year"]) if data_dict.get("fiscal_year")
-                       else thai_calendar.fiscal_year_of(datetime.date.today()))
+                       else thai_calendar.fiscal_year_of(thai_calendar.today()))
     except disclosure.DisclosureError as error:
         raise tk.ValidationError({"fiscal_year": [str(error)]})
     user = context.get("user") or tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]

@@ -157,7 +157,7 @@ def past_date(label: str) -> Validator:
                 day = thai_calendar.parse_date(written)
             except thai_calendar.ThaiDateError:
                 _refuse(key, errors, Message("%(field)s cannot be read; use e.g. 2025-10-15", field=Message(label)))
-        if day > datetime.date.today():
+        if day > thai_calendar.today():
             _refuse(key, errors, Message("%(field)s is in the future", field=Message(label)))
         data[key] = day
     return validator

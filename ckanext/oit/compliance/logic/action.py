@@ -2,8 +2,6 @@
 ITAS answer sheet, and the roll-up under a parent organisation."""
 from __future__ import annotations
 
-import datetime
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -37,7 +35,7 @@ def _org_year_date(data_dict):
     if org is None or not org.is_organization:
         raise tk.ObjectNotFound(ORGANISATION_NOT_FOUND.both())
     data = validated(data_dict, schema.fiscal_year_as_of(), {})
-    as_of = data.get("as_of") or datetime.date.today()
+    as_of = data.get("as_of") or thai_calendar.today()
     fiscal_year = data.get("fiscal_year") or thai_calendar.fiscal_year_of(as_of)
     return org, fiscal_year, as_of
 

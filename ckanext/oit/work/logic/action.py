@@ -1,8 +1,6 @@
 """Actions of "my work": what the logged-in person has to do."""
 from __future__ import annotations
 
-import datetime
-
 import ckan.plugins.toolkit as tk
 from ckan import model
 
@@ -26,6 +24,6 @@ def oit_my_work(context, data_dict):
     """
     tk.check_access("oit_my_work", context, data_dict)
     data = validated(data_dict, schema.my_work(), context)
-    today = datetime.date.today()
+    today = thai_calendar.today()
     fiscal_year = data.get("fiscal_year") or thai_calendar.fiscal_year_of(today)
     return todo.my_work(model.User.get(context["user"]), fiscal_year, today)

@@ -1,0 +1,62 @@
+"""The organisation's e-service address (its extra ``e_service_url``): checked where it
+is written, so the ITAS sheet and the OIT page link only to a web address, and an
+empty field takes the address away instead of keeping an empty extra."""
+from __future__ import annotations
+
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.oit.i18n_messages import both
+
+FIELD = "e_service_url"
+MAX_LENGTH = 500
+
+Action = Callable[..., Any]
+
+
+def is_address(value: str) -> bool:
+    """An absolute http(s) address with a host, nothing a browser would read otherwise."""
+    if not value or len(value) > MAX_LENGTH or any(c.isspace() or ord(c) < 32 for c in value):
+        return False
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and value.lower().startswith(parts.scheme + "://")
+
+
+def _checked(data_dict: dict[str, Any]) -> dict[str, Any]:
+    extras = data_dict.get("extras")
+    if not isinstance(extras, list):
+        return data_dict
+    kept = []
+    for extra in extras:
+        if not isinstance(extra, dict) or extra.get("key") != FIELD:
+            kept.append(extra)
+            continue
+        value = str(extra.get("value") or "").strip()
+        if not value or extra.get("deleted"):
+            continue
+        if not is_address(value):
+            raise tk.ValidationError({FIELD: [both(
+                "The e-service address must be a web address starting with https:// or http:// (at most %(n)s characters)",
+                n=MAX_LENGTH)]})
+        kept.append(dict(extra, value=value))
+    return dict(data_dict, extras=kept)
+
+
+@tk.chained_action
+def organization_create(original: Action, context, data_dict):
+    return original(context, _checked(data_dict))
+
+
+@tk.chained_action
+def organization_update(original: Action, context, data_dict):
+    # organization_patch comes through here with the stored extras merged in
+    return original(context, _checked(data_dict))
+
+
+def chained_actions() -> dict[str, Action]:
+    return {"organization_create": organization_create, "organization_update": organization_update}

@@ -46,10 +46,12 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def make_middleware(self, app: Any, config: Any) -> Any:
         from ckanext.oit.portal import api_input, csrf
+        from ckanext.oit.work import views as work_views
 
         portal_errors.register(app)
         csrf.register(app)
         api_input.register(app)  # NUL and ill-shaped ids: a 409 naming the field, not a 500
+        work_views.register(app)  # /dataset/new: the typed forms' chooser
         return app
 
     # IConfigurable: a broken edition or schema stops CKAN here, with its name.

@@ -395,6 +395,10 @@ def test_add_dataset_buttons_open_the_chooser_not_the_generic_form(app, work):
                 if urlsplit(link).path == chooser]
     assert model.Group.get(parse_qs(button.query)["organization"][0]).id == office.org["id"]
     assert "/oit/my-work" in _links(app.get("/dashboard/datasets", headers=editor).body)
+    # the generic form's address, typed or bookmarked, leads to the chooser too (on either version)
+    for path in ("/dataset/new", "/en/dataset/new"):
+        typed = app.get(path, headers=editor, follow_redirects=False)
+        assert typed.status_code == 302 and urlsplit(typed.headers["Location"]).path.endswith(chooser), path
 
 
 def test_the_chooser_lists_the_typed_forms_by_category_and_item(app, work):

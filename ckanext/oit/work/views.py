@@ -60,6 +60,19 @@ def _categories(fiscal_year: int) -> list[dict[str, Any]]:
                                              c["type"]))
 
 
+def register(app: Any) -> None:
+    """CKAN's generic add-dataset form (``dataset.new``, /dataset/new) makes a type without
+    the workflow's fields, which the guard refuses when it is sent: whoever still reaches
+    it (a bookmark, a typed address) gets the typed forms' chooser (from make_middleware)."""
+
+    def to_the_chooser() -> Any:
+        if tk.request.endpoint == "dataset.new":
+            return tk.redirect_to(tk.url_for("oit_work.choose"))
+        return None
+
+    app.before_request(to_the_chooser)
+
+
 @work.route("/oit/my-work/new")
 def choose():
     """Which typed form to open: by category and item of the fiscal year, for one organisation."""

@@ -42,13 +42,7 @@ def oit_item_choices(dataset_type: str) -> list[dict[str, str]]:
 
 
 def oit_item_label(key: str, fiscal_year: Any = None) -> str:
-    item = None
-    if fiscal_year:
-        try:
-            item = frameworks.item_for(key, int(fiscal_year))
-        except (TypeError, ValueError):
-            item = None
-    item = item or frameworks.any_item(key)
+    item = frameworks.item_as_named(key, fiscal_year)
     if item is None:
         return key
     return f"{item.code} {oit_lang_text(item.name_th, item.name_en)}"

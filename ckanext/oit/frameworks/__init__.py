@@ -3,5 +3,5 @@ from ckanext.oit.frameworks.loader import (  # noqa: F401
     CADENCES, EVIDENCE_KINDS, Category, Edition, FrameworkError, Item, read_edition, read_editions,
 )
 from ckanext.oit.frameworks.registry import (  # noqa: F401
-    any_item, configure, edition, edition_for, editions, item_for, items_of_type,
+    any_item, configure, edition, edition_for, editions, item_as_named, item_for, items_of_type,
 )

@@ -6,7 +6,7 @@ source, so every web node and worker reads the same thing).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 from ckanext.oit.frameworks.loader import Edition, FrameworkError, Item, read_editions
 from ckanext.oit.i18n_messages import Message
@@ -82,6 +82,16 @@ def items_of_type(dataset_type: str) -> list[Item]:
             if item.dataset_type == dataset_type:
                 seen.setdefault(item.key, item)
     return list(seen.values())
+
+
+def item_as_named(key: str, fiscal_year: Any = None) -> Item | None:
+    """The item as the fiscal year's edition names it, else in its newest wording (a
+    fiscal year that is no number, or an edition without the key)."""
+    try:
+        item = item_for(key, int(fiscal_year)) if fiscal_year else None
+    except (TypeError, ValueError):
+        item = None
+    return item or any_item(key)
 
 
 def any_item(key: str) -> Item | None:

@@ -230,11 +230,7 @@ def _fiscal_year_words(fiscal_year: Any, lang: str) -> str:
 
 
 def _item_name(item_key: str, fiscal_year: Any, lang: str) -> str:
-    try:
-        item = frameworks.item_for(item_key, int(fiscal_year))
-    except (TypeError, ValueError):
-        item = None
-    item = item or frameworks.any_item(item_key)
+    item = frameworks.item_as_named(item_key, fiscal_year)
     if item is None:
         return item_key
     return item.name_en if lang == "en" else item.name_th

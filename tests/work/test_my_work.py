@@ -395,6 +395,14 @@ def test_add_dataset_buttons_open_the_chooser_not_the_generic_form(app, work):
                 if urlsplit(link).path == chooser]
     assert model.Group.get(parse_qs(button.query)["organization"][0]).id == office.org["id"]
     assert "/oit/my-work" in _links(app.get("/dashboard/datasets", headers=editor).body)
+    # a new editor's empty dashboard and profile offer the chooser where CKAN offers its form
+    newcomer = factories.User()
+    tk.get_action("organization_member_create")({"ignore_auth": True}, {
+        "id": office.org["id"], "username": newcomer["name"], "role": "editor"})
+    for path in ("/dashboard/datasets", f"/user/{newcomer['name']}"):
+        page = BeautifulSoup(app.get(path, headers=headers(newcomer)).body, "html.parser")
+        empty = page.select_one("p.empty")
+        assert "คุณยังไม่ได้สร้างชุดข้อมูล" in empty.get_text() and empty.a["href"] == chooser, path
     # the generic form's address, typed or bookmarked, leads to the chooser too (on either version)
     for path in ("/dataset/new", "/en/dataset/new"):
         typed = app.get(path, headers=editor, follow_redirects=False)

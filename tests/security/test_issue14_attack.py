@@ -7,15 +7,25 @@
 - The channels' navl schemas took a list or a mapping for a text field and stored its
   Python form ("['a@b.cd']" as the asker's e-mail address).
 - The agency download for people named a round without a fiscal year "None-round-1".
+- The e-service address (compliance/e_service.py) was checked on organization_create and
+  _update only: group_update on an organisation (its admin may call it) stored
+  "javascript:..."; and an emptied address stayed when it was the organisation's only
+  extra (CKAN leaves the extras alone when the list it is given is empty), in the form too.
+- The form gave the e-service field the index right after the last custom field: the row
+  CKAN's custom-fields module adds when that one is filled took the same names, and saving
+  lost the address and stored an extra named '["", "e_service_url"]'.
 """
 from __future__ import annotations
 
 import pytest
+from bs4 import BeautifulSoup
+from werkzeug.datastructures import MultiDict
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit.channels.model import Question
+from support.web import login
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
@@ -85,3 +95,68 @@ def test_a_round_without_a_fiscal_year_names_no_none_in_the_file(office, app):
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith(
         f'attachment; filename="{office.org["name"]}_procurement-monthly-summary_round-1.csv"; ')
+
+
+# --- the e-service address --------------------------------------------------
+
+E_SERVICE = "https://eservice.example.go.th/request"
+
+
+def org_extras(office) -> dict[str, str]:
+    model.Session.remove()
+    return dict(model.Group.get(office.org["id"]).extras)
+
+
+@pytest.mark.parametrize("role", ["admin", "sysadmin"])
+def test_group_update_on_an_organisation_checks_the_e_service_address_too(office, role):
+    office.act("admin", "organization_patch", id=office.org["id"], extras=[{"key": "e_service_url", "value": E_SERVICE}])
+    shown = office.act("sysadmin", "organization_show", id=office.org["id"], include_users=True)
+    with pytest.raises(tk.ValidationError) as refused:
+        office.act(role, "group_update", **dict(shown, extras=[{"key": "e_service_url", "value": "javascript:alert(1)"}]))
+    assert list(refused.value.error_dict) == ["e_service_url"]
+    assert org_extras(office) == {"e_service_url": E_SERVICE}
+
+
+@pytest.mark.parametrize("emptied", [{"value": ""}, {"value": "  "}, {"value": E_SERVICE, "deleted": "on"}])
+def test_an_emptied_address_goes_even_when_it_is_the_only_extra(office, emptied):
+    office.act("admin", "organization_patch", id=office.org["id"], extras=[{"key": "e_service_url", "value": E_SERVICE}])
+    office.act("admin", "organization_patch", id=office.org["id"], extras=[dict(emptied, key="e_service_url")])
+    assert org_extras(office) == {}
+    # nothing to take away: no empty extra is made
+    made = office.act("sysadmin", "organization_create", name="new-office", extras=[dict(emptied, key="e_service_url")])
+    assert made["extras"] == []
+
+
+def org_form(browser, edit: str):
+    form = BeautifulSoup(browser.get(edit).body, "html.parser").find("form", id="organization-edit-form")
+    fields = {f["name"]: f.get("value", "") for f in form.find_all("input") if f.get("name") and f.get("type") != "file"}
+    fields.update({t["name"]: t.get_text() for t in form.find_all("textarea")})
+    return form, fields
+
+
+def test_the_admin_empties_the_address_in_the_form_and_it_goes(office, app):
+    office.act("admin", "organization_patch", id=office.org["id"], extras=[{"key": "e_service_url", "value": E_SERVICE}])
+    browser = login(app, office.users["admin"])
+    edit = f"/organization/edit/{office.org['name']}"
+    form, fields = org_form(browser, edit)
+    field = form.find("input", id="field-e-service-url")["name"]
+    assert fields[field] == E_SERVICE
+    saved = browser.post(edit, data=dict(fields, **{field: "", "save": ""}))
+    assert saved.status_code == 200
+    assert org_extras(office) == {}
+
+
+def test_the_row_the_custom_fields_module_adds_keeps_the_address(office, app):
+    office.act("admin", "organization_patch", id=office.org["id"], extras=[{"key": "e_service_url", "value": E_SERVICE}])
+    browser = login(app, office.users["admin"])
+    edit = f"/organization/edit/{office.org['name']}"
+    form, fields = org_form(browser, edit)
+    rows = form.select('[data-module="custom-fields"] input[name$="__key"]')
+    last = rows[-1]["name"].removesuffix("__key")
+    fields.update({last + "__key": "note", last + "__value": "x", "save": ""})
+    # filling the last row makes CKAN's module add one more, its index plus one, before our field
+    index = int(last.split("__")[1])
+    added = f"extras__{index + 1}__"
+    saved = browser.post(edit, data=MultiDict([(added + "key", ""), (added + "value", "")] + list(fields.items())))
+    assert saved.status_code == 200
+    assert org_extras(office) == {"note": "x", "e_service_url": E_SERVICE}

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit import compat
 from ckanext.oit.i18n_messages import both
 
 FIELD = "e_service_url"
@@ -47,8 +48,9 @@ def _checked(data_dict: dict[str, Any], stored: dict[str, str] | None = None) ->
                 n=MAX_LENGTH)]})
         kept.append(dict(extra, value=value))
         addresses += 1
-    if emptied and not addresses and FIELD in (stored or {}):
-        # CKAN leaves every stored extra alone when the list is empty: name this one as deleted
+    if emptied and not addresses and FIELD in (stored or {}) and not compat.CKAN_2_12:
+        # CKAN 2.11 leaves every stored extra alone when the list is empty: name this one as
+        # deleted (2.12 keeps the extras the list gives, and would store the marker's value)
         kept.append({"key": FIELD, "value": "", "deleted": "on"})
     return dict(data_dict, extras=kept)
 

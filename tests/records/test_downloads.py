@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import openpyxl
 import pytest
@@ -198,6 +198,21 @@ def test_a_title_with_slashes_quotes_and_semicolons_names_the_file_safely(office
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert response.headers["Content-Disposition"] == _disposition(
         f"{office.org['name']}_{TABLE}_2568-10.csv", f"สพป. -ทดสอบ-เขต-1- ลบ-Set-Cookie- x_{ITEM_TH}_ตุลาคม 2568.csv")
+
+
+def test_a_long_thai_agency_name_still_gives_a_name_a_browser_can_save(office, app):
+    # 116 letters, 318 bytes in UTF-8: past the 255 bytes of a file name, a browser failed the download
+    long_title = "สำนักงานเขตพื้นที่การศึกษาประถมศึกษาตัวอย่างจังหวัดหนึ่ง เขต 1 กระทรวงศึกษาธิการ ส่วนราชการระดับพื้นที่"
+    office.act("sysadmin", "organization_patch", id=office.org["id"], title=long_title)
+    _, resource = _loaded(office, "published")
+    for fmt in ("csv", "xlsx"):
+        response = app.get(f"/oit/records/resource/{resource['id']}.{fmt}", query_string={"for": "people"})
+        assert response.status_code == 200
+        shown = unquote(response.headers["Content-Disposition"].split("filename*=UTF-8''", 1)[1])
+        # the item and the month whole; of the agency's name, whole letters from its start
+        agency, item, month = shown.removesuffix(f".{fmt}").split("_")
+        assert (item, month) == (ITEM_TH, "ตุลาคม 2568") and long_title.startswith(agency) and len(agency) > 15
+        assert len(shown.encode("utf-8")) <= 236 and "\ufffd" not in shown, shown
 
 
 def test_a_non_public_table_is_not_downloadable_by_others_in_either_form(office, app):

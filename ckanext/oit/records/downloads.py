@@ -53,7 +53,6 @@ XLSX_MAX_ROWS = 1_048_576  # a worksheet's rows, the header row included
 CSV_TYPE = "text/csv; charset=utf-8"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 AMOUNT_FORMAT, COUNT_FORMAT, YEAR_FORMAT = "#,##0.00", "#,##0", "0"
-TITLE_PART_MAX = 60  # characters of the agency's and the item's names in a file name
 
 WHOLE_YEAR = Message("Whole fiscal year")
 
@@ -190,10 +189,33 @@ def _words(text: str, most: int | None = None) -> str:
     return cleaned[:most].rstrip(" .-") if most else cleaned
 
 
+# A file name is at most 255 bytes on Linux, Android and macOS, and a Thai letter takes three
+# in UTF-8: a browser fails a download whose suggested name is longer (an agency's full name
+# alone can take 300). Room is left for Chromium's ".crdownload" and a second copy's " (1)".
+NAME_BYTES_MAX = 236
+ITEM_BYTES_MAX = 150  # an item's name in a file name (the longest, with "(แบบ สขร.1)", takes 140)
+AGENCY_BYTES_MIN = 45  # what the agency's name keeps at least (15 Thai letters)
+
+
+def _within_bytes(text: str, most: int) -> str:
+    cut = text.encode("utf-8")[:most].decode("utf-8", errors="ignore")
+    return cut.rstrip(" .-_") if len(cut) < len(text) else cut
+
+
+def file_title(agency: str, item: str, when: str, fmt: str) -> str:
+    """agency_item_when as a file name within NAME_BYTES_MAX: the period whole, the item's
+    name, then as much of the agency's name as fits."""
+    agency, item, when = _words(agency), _words(item), _words(when)
+    budget = NAME_BYTES_MAX - len(fmt) - 1 - len(when.encode("utf-8")) - 2
+    item = _within_bytes(item, min(ITEM_BYTES_MAX, budget - AGENCY_BYTES_MIN))
+    agency = _within_bytes(agency, budget - len(item.encode("utf-8")))
+    return "_".join(p for p in (agency, item, when) if p)
+
+
 def disposition(ascii_stem: str, title: str, fmt: str) -> str:
     """``attachment`` with an ASCII file name and, for browsers that read it, the title (RFC 5987)."""
-    name = f"{_ascii(ascii_stem)}.{fmt}"
-    shown = _words(title) or _ascii(ascii_stem)
+    name = f"{_within_bytes(_ascii(ascii_stem), NAME_BYTES_MAX - len(fmt) - 1)}.{fmt}"
+    shown = _within_bytes(_words(title) or _ascii(ascii_stem), NAME_BYTES_MAX - len(fmt) - 1)
     return f"attachment; filename=\"{name}\"; filename*=UTF-8''{quote(shown + '.' + fmt, safe='')}"
 
 
@@ -313,14 +335,12 @@ def resource(context: dict[str, Any], resource_id: str, fmt: str) -> Response:
     key, year, period = dataset.get("item_key"), dataset.get("fiscal_year"), dataset.get("period") or ""
     if key:
         stem = "_".join(p for p in (org.get("name"), key, period_stem(period, year)) if p)
-        title = "_".join(p for p in (
-            _words(org.get("title") or org.get("name") or "", TITLE_PART_MAX),
-            _words(_item_name(key, year, lang), TITLE_PART_MAX),
-            (period_words(period, year, lang) if period != disclosure.YEAR_PERIOD
-             else _fiscal_year_words(year, lang)) if year else "") if p)
+        title = file_title(org.get("title") or org.get("name") or "", _item_name(key, year, lang),
+                           (period_words(period, year, lang) if period != disclosure.YEAR_PERIOD
+                            else _fiscal_year_words(year, lang)) if year else "", fmt)
     else:
         stem = "_".join(p for p in (org.get("name"), dataset["name"]) if p)
-        title = _words(dataset.get("title") or dataset["name"], 2 * TITLE_PART_MAX)
+        title = _words(dataset.get("title") or dataset["name"])
     sheet = (schema or {}).get("title") if lang == "th" else ((schema or {}).get("oit") or {}).get("title_en")
     return respond(columns, lambda: _table_pages(table_id, columns), int(first.get("total") or 0), fmt,
                    stem, title, sheet or res.get("name") or "records", lang)
@@ -379,8 +399,7 @@ def agency(context: dict[str, Any], org: str, table: str, fiscal_year: Any, peri
         words = period_words(when, year, lang)
     else:
         words = _fiscal_year_words(year, lang) if year else ""
-    title = "_".join(p for p in (_words(group.title or group.name, TITLE_PART_MAX),
-                                 _words(table_title, TITLE_PART_MAX), words) if p)
+    title = file_title(group.title or group.name, table_title, words, fmt)
     return respond(columns, rows, int(first["count"]), fmt, stem, title, table_title, lang)
 
 

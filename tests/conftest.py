@@ -51,9 +51,15 @@ def with_plugins(ckan_config, request):
 
 
 @pytest.fixture
+def make_app(make_app):
+    """CKAN's make_app; after a test that builds its own app, the next loads afresh (support/loaded.py)."""
+    return loaded.built_by_the_test(make_app)
+
+
+@pytest.fixture
 def app(request, make_app):
     """CKAN's app, kept between tests (support/loaded.py)."""
-    return loaded.app(request, make_app)
+    return loaded.app(request, make_app.kept)
 
 
 @pytest.fixture

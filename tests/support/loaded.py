@@ -52,8 +52,19 @@ def ensure_plugins(request: pytest.FixtureRequest) -> None:
         _state.plugins = _loaded()
 
 
+def built_by_the_test(make_app: Callable[[], Any]) -> Callable[[], Any]:
+    """CKAN's ``make_app`` for a test that builds its own app (perhaps under a configuration
+    it changed, and CKAN's plugins are singletons: reloaded, they stay the same objects):
+    the next test loads the plugins and builds the app again. ``.kept`` is CKAN's own."""
+    def build() -> Any:
+        _state.plugins = _state.app = None
+        return make_app()
+    build.kept = make_app  # type: ignore[attr-defined]
+    return build
+
+
 def app(request: pytest.FixtureRequest, make_app: Callable[[], Any]) -> Any:
-    """The test app, as CKAN's ``app`` fixture gives it."""
+    """The test app, as CKAN's ``app`` fixture gives it (``make_app``: CKAN's factory)."""
     if _marked(request):
         _state.plugins = _state.app = None
         return make_app()

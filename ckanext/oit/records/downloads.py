@@ -193,7 +193,7 @@ def _words(text: str, most: int | None = None) -> str:
 # in UTF-8: a browser fails a download whose suggested name is longer (an agency's full name
 # alone can take 300). Room is left for Chromium's ".crdownload" and a second copy's " (1)".
 NAME_BYTES_MAX = 236
-ITEM_BYTES_MAX = 150  # an item's name in a file name (the longest, with "(แบบ สขร.1)", takes 140)
+ITEM_BYTES_MAX = 150  # an item's name in a file name (the longest monthly one takes 140)
 AGENCY_BYTES_MIN = 45  # what the agency's name keeps at least (15 Thai letters)
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit import disclosure, frameworks, thai_calendar
+from ckanext.oit.compliance import e_service
 from ckanext.oit.i18n_messages import in_page_language, language
 from ckanext.oit.i18n_dates import as_display_time
 
@@ -28,6 +29,15 @@ def oit_in_page_language(errors: Any, names: dict[str, str] | None = None) -> An
     if isinstance(errors, list):
         return [in_page_language(v) for v in errors]
     return in_page_language(errors)
+
+
+def oit_e_service_address(extras: Any) -> str | None:
+    """The organisation's e-service address among its extras, if it is a web address."""
+    for extra in extras or []:
+        if isinstance(extra, dict) and extra.get("key") == e_service.FIELD:
+            value = str(extra.get("value") or "").strip()
+            return value if e_service.is_address(value) else None
+    return None
 
 
 def oit_item_choices(dataset_type: str) -> list[dict[str, str]]:

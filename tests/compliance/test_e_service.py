@@ -70,10 +70,13 @@ def test_the_admin_sets_it_in_the_organisation_form_with_a_label_and_errors_in_t
     assert soup.find("label", attrs={"for": "field-e-service-url"}).get_text(strip=True) == \
         "ที่อยู่ระบบบริการออนไลน์ (E-Service) ของหน่วยงาน"
     key = field["name"].replace("__value", "__key")
-    assert fields[key] == "e_service_url" and field["type"] == "url"
+    # a text field: the browser's own URL check would stop the form with its words, not ours
+    assert fields[key] == "e_service_url" and field["type"] == "text" and field["inputmode"] == "url"
 
-    refused = browser.post(edit, data=dict(fields, **{field["name"]: "javascript:alert(1)", "save": ""}))
+    refused = browser.post(edit, data=dict(fields, **{field["name"]: "www.example.go.th", "save": ""}))
     assert REFUSED in refused.body and "must be a web address" not in refused.body  # Thai page: Thai only
+    summary = BeautifulSoup(refused.body, "html.parser").select_one(".error-explanation").get_text(" ", strip=True)
+    assert "ที่อยู่ระบบบริการออนไลน์ (E-Service) ของหน่วยงาน:" in summary and "E service" not in summary
     assert "e_service_url" not in extras_of(office)
 
     soup, fields = form_fields(browser.get(edit))
@@ -83,3 +86,8 @@ def test_the_admin_sets_it_in_the_organisation_form_with_a_label_and_errors_in_t
     soup, fields = form_fields(browser.get(edit))
     assert soup.find("input", id="field-e-service-url")["value"] == ADDRESS
     assert [v for k, v in fields.items() if k.endswith("__key") and v == "e_service_url"] == ["e_service_url"]
+    # the organisation's about page links it under its name, not as the raw key
+    about = BeautifulSoup(app.get(f"/organization/about/{office.org['name']}").body, "html.parser")
+    link = about.select_one("p.oit-e-service a")
+    assert link["href"] == ADDRESS and "e_service_url" not in about.get_text()
+    assert "ที่อยู่ระบบบริการออนไลน์ (E-Service) ของหน่วยงาน" in about.select_one("p.oit-e-service").get_text()

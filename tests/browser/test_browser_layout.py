@@ -54,16 +54,23 @@ def phone(browser) -> None:
 
 @pytest.mark.parametrize("prefix", ["", "/en"])
 def test_the_oit_home_and_channels_pages_fit_a_390px_phone(live_server, browser, office, prefix):
-    procurement(office, "2025-10", "published")
-    org = office.org["name"]
+    dataset = procurement(office, "2025-10", "published")
+    org, name = office.org["name"], dataset["name"]
+    resource = f"/dataset/{name}/resource/{dataset['resources'][0]['id']}"
     person = Person(browser, live_server)
     phone(browser)
     for path in (f"/oit/{org}/2569", f"/oit/{org}", "/", f"/oit/{org}/questions", f"/oit/{org}/feedback",
-                 f"/oit/{org}/complaints/new", "/oit/complaints/status", f"/oit/{org}/2569/procurement-monthly-summary"):
+                 f"/oit/{org}/complaints/new", "/oit/complaints/status", f"/oit/{org}/2569/procurement-monthly-summary",
+                 f"/dataset/{name}", resource):
         person.go(prefix + path)
         assert browser.execute_script("return document.documentElement.clientWidth") == PHONE
         width = browser.execute_script("return document.documentElement.scrollWidth")
         assert width <= PHONE, (path, width, browser.execute_script(OVERFLOWING))
+        if path.startswith("/dataset/"):  # the dataset's own content first, CKAN's sidebar under it
+            parts = [".module-resource", ".primary", ".secondary"] if "/resource/" in path else [".primary", ".secondary"]
+            tops = browser.execute_script("return arguments[0].map(s => document.querySelector("
+                                          "'.wrapper > ' + s).getBoundingClientRect().top)", parts)
+            assert tops == sorted(tops), (path, parts, tops)
 
 
 @pytest.mark.parametrize("prefix", ["", "/en"])

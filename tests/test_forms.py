@@ -36,6 +36,15 @@ def test_the_form_speaks_the_users_language(app, editor_headers, dataset_type, p
         assert label in form[field]
 
 
+def test_a_thai_title_does_not_make_the_url_and_the_url_is_not_marked_required(app, editor_headers):
+    # CKAN's slug preview made the URL from the title, so a Thai title gave its digits ("1-2569");
+    # left empty, the URL is made by the server from organisation, year, item and period
+    page = BeautifulSoup(app.get("/oit-procurement/new", headers=editor_headers).body, "html.parser")
+    assert page.select_one("#field-title").get("data-module") is None
+    url_label = page.select_one("label[for=field-name]")
+    assert url_label is not None and not url_label.select(".control-required")
+
+
 def test_the_item_select_offers_the_items_of_the_type(app, editor_headers):
     page = BeautifulSoup(app.get("/oit-procurement/new", headers=editor_headers).body, "html.parser")
     options = {o["value"]: o.get_text(strip=True) for o in page.select("#field-item_key option") if o["value"]}

@@ -12,7 +12,7 @@ from typing import Any, Callable
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.oit import audit, dataset_types, notifications, transaction
+from ckanext.oit import audit, compat, dataset_types, notifications, transaction
 from ckanext.oit.i18n_messages import N_, both
 from ckanext.oit.workflow import change_requests
 from ckanext.oit.roles import role_of
@@ -219,11 +219,27 @@ def _bulk(name: str) -> Action:
             if name != "bulk_update_delete" or any(status_of(p) not in DELETABLE for p in packages):
                 _deny(both("The visibility of OIT datasets changes only through the approval workflow"))
             tk.check_access(name, context, data_dict)
+            if compat.CKAN_2_12:
+                return _bulk_delete_each(original, context, data_dict, packages)
             for package in packages:
                 _record_operation("delete", context, package, {"bulk": name})
         return original(context, data_dict)
     guard.__name__ = name
     return tk.chained_action(guard)
+
+
+def _bulk_delete_each(original: Action, context, data_dict, packages: list[model.Package]) -> Any:
+    """CKAN 2.12 deletes in bulk by patching each dataset's state, which only the workflow
+    may change: the organisation's OIT datasets go through package_delete instead (its
+    rules and its audit event), the others through CKAN's bulk action."""
+    org_id = data_dict.get("org_id")
+    ours = {p.id for p in packages}
+    for package in packages:
+        if package.owner_org == org_id:  # as CKAN's bulk action: only the organisation's own
+            tk.get_action("package_delete")({"user": context.get("user")}, {"id": package.id})
+    others = [i for i in data_dict.get("datasets") or []
+              if (found := model.Package.get(i)) is None or found.id not in ours]
+    return original(context, dict(data_dict, datasets=others)) if others else None
 
 
 bulk_update_public = _bulk("bulk_update_public")

@@ -35,8 +35,7 @@ def oit_e_service_address(extras: Any) -> str | None:
     """The organisation's e-service address among its extras, if it is a web address."""
     for extra in extras or []:
         if isinstance(extra, dict) and extra.get("key") == e_service.FIELD:
-            value = str(extra.get("value") or "").strip()
-            return value if e_service.is_address(value) else None
+            return e_service.address(extra.get("value"))
     return None
 
 

@@ -29,6 +29,13 @@ def is_address(value: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and value.lower().startswith(parts.scheme + "://")
 
 
+def address(value: Any) -> str | None:
+    """A stored value as the address to link to, or None when it is none (written before
+    the check, or by hand)."""
+    value = str(value or "").strip()
+    return value if is_address(value) else None
+
+
 def _checked(data_dict: dict[str, Any], stored: dict[str, str] | None = None) -> dict[str, Any]:
     extras = data_dict.get("extras")
     if not isinstance(extras, list):

@@ -86,8 +86,7 @@ def _has_officer(org: model.Group) -> bool:
 
 
 def e_service_url(org: model.Group) -> str | None:
-    value = str((org.extras or {}).get(e_service.FIELD) or "").strip()
-    return value if e_service.is_address(value) else None
+    return e_service.address((org.extras or {}).get(e_service.FIELD))
 
 
 def _page(endpoint: str, org: model.Group) -> str:

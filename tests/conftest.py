@@ -13,7 +13,7 @@ import sqlalchemy as sa
 import ckan.plugins as p
 from ckan import model
 
-from support import jobs, loaded
+from support import jobs, live, loaded
 from support.frameworks import EDITIONS
 from support.mail import SmtpServer
 from support.workflow import Office, new_office, reset_database
@@ -103,6 +103,13 @@ def every_write_left_an_audit_event(request):
     model.Session.remove()
     assert unaudited == [], "datasets changed without an audit event"
     assert result.ok, result.reason
+
+
+@pytest.fixture
+def live_server(ckan_config, tmp_path):
+    """`ckan run` on the test configuration, its site URL on loopback (support/live.py)."""
+    with live.server(ckan_config["__file__"], tmp_path) as base:
+        yield base
 
 
 @pytest.fixture

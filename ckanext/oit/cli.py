@@ -5,6 +5,7 @@ import click
 
 from ckanext.oit.audit.cli import audit
 from ckanext.oit.channels.cli import channels
+from ckanext.oit.frameworks.cli import edition
 from ckanext.oit.i18n_messages import Message
 
 
@@ -37,7 +38,7 @@ def remind(as_of: str | None, days_ahead: int) -> None:
     lines = send(day, days_ahead)
     for line in lines:
         click.echo(line)
-    click.echo(f"{len(lines)} organisation(s) reminded")
+    click.echo(f"{len([line for line in lines if not line.startswith('sysadmins:')])} organisation(s) reminded")
 
 
 @oit.command("policy")
@@ -53,3 +54,4 @@ def show_policy() -> None:
 
 oit.add_command(audit)
 oit.add_command(channels)
+oit.add_command(edition)

@@ -24,8 +24,15 @@ class DisclosureError(UserError):
     """A disclosure's item, fiscal year or period that cannot be used."""
 
 
-def round_months() -> int:
-    return tk.config.get("ckanext.oit.monitoring_round_months")
+def round_months(item: Item | None = None, fiscal_year: int | None = None) -> int:
+    """Months of a monitoring round: the edition of the item (or of the fiscal
+    year) says, else configuration."""
+    if item is not None:
+        edition = frameworks.edition(item.edition)
+    else:
+        edition = frameworks.edition_for(fiscal_year) if fiscal_year else None
+    return (edition.round_months if edition is not None else None) or tk.config.get(
+        "ckanext.oit.monitoring_round_months")
 
 
 def latest_fiscal_year(today: date | None = None) -> int:
@@ -46,17 +53,23 @@ def parse_fiscal_year(value: object) -> int:
     return year
 
 
-def resolve_item(key: str, dataset_type: str, fiscal_year: int) -> Item:
+def resolve_item(key: str, dataset_type: str, fiscal_year: int, kept: bool = False) -> Item:
     """The item a dataset of this type and fiscal year may carry under ``key``.
 
     A previous-year report of fiscal year N is published in the cycle of
-    N + 1, so the edition of N + 1 is asked too.
+    N + 1, so the edition of N + 1 is asked too. A key that the year's edition
+    merged into another item stays valid (``continues``): datasets published
+    under the older list keep their meaning and count for the newer item.
+    ``kept``: the dataset already has this key and fiscal year (made under the
+    list that served the year then), which a newer list does not take away.
     """
     item = frameworks.item_for(key, fiscal_year)
     if item is None:
         later = frameworks.item_for(key, fiscal_year + 1)
         if later is not None and later.cadence == "previous-year":
             item = later
+    if item is None and (kept or frameworks.edition_for(fiscal_year).items_continuing(key)):
+        item = frameworks.any_item(key)
     if item is None:
         edition = frameworks.edition_for(fiscal_year)
         raise DisclosureError(Message(
@@ -101,7 +114,7 @@ def normalise_period(value: str | None, item: Item, fiscal_year: int) -> str:
             raise DisclosureError(Message(
                 "Item %(code)s is a monitoring-round report: give its round, e.g. 1", code=item.code))
         try:
-            rnd = thai_calendar.monitoring_round(fiscal_year, int(match.group(1)), round_months())
+            rnd = thai_calendar.monitoring_round(fiscal_year, int(match.group(1)), round_months(item))
         except thai_calendar.ThaiDateError as error:
             raise DisclosureError(error.message) from error
         return f"round-{rnd.number}"
@@ -116,7 +129,7 @@ def period_label(period: str, fiscal_year: int, lang: str = "th") -> str:
         return thai_calendar.format_period_month(year, month, lang)
     if (period or "").startswith("round-"):
         try:
-            rnd = thai_calendar.monitoring_round(fiscal_year, int(period[6:]), round_months())
+            rnd = thai_calendar.monitoring_round(fiscal_year, int(period[6:]), round_months(fiscal_year=fiscal_year))
         except (ValueError, thai_calendar.ThaiDateError):
             return period
         return thai_calendar.format_round(rnd, lang)

@@ -97,3 +97,23 @@ def oit_dataset_type_label(dataset_type: str) -> str:
     if not label:
         return dataset_type
     return oit_lang_text(label["th"], label["en"])
+
+
+def oit_edition_notice(fiscal_year: Any) -> str | None:
+    """Said on every page of a fiscal year whose item list is only provisional."""
+    try:
+        notice = frameworks.resolve(int(fiscal_year)).notice
+    except (TypeError, ValueError):
+        return None
+    return notice.say(_lang()) if notice else None
+
+
+def oit_edition_change_label(change: str) -> str:
+    from ckanext.oit.frameworks.diff import CHANGE_LABELS
+    return tk._(CHANGE_LABELS[change]) if change in CHANGE_LABELS else change
+
+
+def oit_unconfirmed_fiscal_year() -> int | None:
+    """The current fiscal year when no edition is confirmed for it (the admin pages remind)."""
+    year = thai_calendar.fiscal_year_of(thai_calendar.today())
+    return year if frameworks.resolve(year).provisional else None

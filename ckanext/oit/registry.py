@@ -13,7 +13,7 @@ from typing import Any, Callable
 # the capabilities with a logic/ package of actions
 CAPABILITIES = ("frameworks", "workflow", "audit", "records", "compliance", "channels", "work")
 # the capabilities with pages (views.py), in the order their blueprints are registered
-VIEWS = ("workflow", "records", "compliance", "portal", "channels", "work")
+VIEWS = ("workflow", "records", "compliance", "portal", "channels", "work", "frameworks")
 # the modules that define template helpers
 HELPER_MODULES = ("ckanext.oit.helpers", "ckanext.oit.i18n_dates", "ckanext.oit.i18n_labels",
                   "ckanext.oit.portal.home", "ckanext.oit.channels", "ckanext.oit.workflow.helpers",

@@ -109,6 +109,18 @@ def xlsx_write(rows: Iterable[Iterable[Any]], title: str, out: IO[bytes],
 
 
 def xlsx_bytes(rows: Iterable[Iterable[Any]], title: str) -> bytes:
+    return xlsx_book([(title, rows)])
+
+
+def xlsx_book(sheets: Iterable[tuple[str, Iterable[Iterable[Any]]]]) -> bytes:
+    """A workbook of several sheets (title, rows), each cell written by the rule above."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, rows in sheets:
+        sheet = book.create_sheet(title=re.sub(r"[\[\]:*?/\\]", "-", title)[:31] or "Sheet")
+        for row in rows:
+            sheet.append([_xlsx_value(sheet, v) for v in row])
     out = io.BytesIO()
-    xlsx_write(rows, title, out)
+    book.save(out)
     return out.getvalue()

@@ -28,12 +28,25 @@ def _fail(key: tuple, errors: dict, message: str) -> None:
     raise StopOnError
 
 
+def _kept(data: dict, key: str, fiscal_year: int) -> bool:
+    """Does the dataset (read from the database) already carry this key and fiscal year?"""
+    package = model.Package.get(str(data.get(("id",)) or "")) if data.get(("id",)) not in (None, missing) else None
+    if package is None:
+        return False
+    extras = package.extras or {}
+    return extras.get("item_key") == key and str(extras.get("fiscal_year")) == str(fiscal_year)
+
+
+def _resolve(data: dict, key: str, fiscal_year: int):
+    return disclosure.resolve_item(key, str(data.get(("type",)) or ""), fiscal_year,
+                                   kept=_kept(data, key, fiscal_year))
+
+
 def _disclosure_parts(data: dict):
     """(item, fiscal year) of the data being validated, or None if either is invalid."""
     try:
         fiscal_year = disclosure.parse_fiscal_year(data.get(("fiscal_year",)))
-        item = disclosure.resolve_item(
-            str(data.get(("item_key",)) or ""), str(data.get(("type",)) or ""), fiscal_year)
+        item = _resolve(data, str(data.get(("item_key",)) or ""), fiscal_year)
     except (DisclosureError, frameworks.FrameworkError):
         return None
     return item, fiscal_year
@@ -52,7 +65,7 @@ def oit_item_key(key, data, errors, context):
     except DisclosureError:
         return  # the fiscal year carries the error
     try:
-        disclosure.resolve_item(str(data.get(key)), str(data.get(("type",)) or ""), fiscal_year)
+        _resolve(data, str(data.get(key)), fiscal_year)
     except DisclosureError as error:
         _fail(key, errors, str(error))
 

@@ -4,14 +4,9 @@ module here has the marker ``browser`` (``-m "not browser"`` leaves them out).""
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
-import requests
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 
@@ -29,41 +24,6 @@ def no_pictures(monkeypatch):
         declaration = made._meta.pre_declarations.as_dict().get("image_url")
         if declaration is not None:
             monkeypatch.setattr(declaration, "function", str)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def live_server(ckan_config, tmp_path):
-    """`ckan run` on the test configuration, its site URL on loopback."""
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    ini = tmp_path / "live.ini"
-    text = Path(ckan_config["__file__"]).read_text()
-    ini.write_text(text.replace("ckan.site_url = http://test.ckan.net", f"ckan.site_url = {base}"))
-    log = open(tmp_path / "server.log", "w")
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("ckan")), "-c", str(ini), "run",
-         "--host", "127.0.0.1", "--port", str(port), "--disable-reloader"],
-        stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{base}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError(f"CKAN did not start: {(tmp_path / 'server.log').read_text()[-2000:]}")
-        yield base
-    finally:
-        server.terminate()
-        server.wait(20)
-        log.close()
 
 
 @pytest.fixture

@@ -137,6 +137,25 @@ def test_remind_sends_the_digest_once(office, cli, mail_queue, mailbox):
     assert len([m for m in mailbox.mails if office.org["title"] in m.subject]) == len(ours)
 
 
+@freeze_time("2026-11-02")
+def test_remind_tells_the_sysadmins_once_that_the_year_has_no_confirmed_edition(office, cli, mail_queue, mailbox):
+    from ckan.cli.cli import ckan as ckan_command
+
+    first = cli.invoke(ckan_command, ["oit", "remind"])
+    assert first.exit_code == 0 and "fiscal year 2570 has no confirmed edition" in first.output, first.output
+    run_jobs()
+    told = [m for m in mailbox.mails if "2570" in m.subject]
+    assert [m.to[0] for m in told] == [office.users["sysadmin"]["email"]]
+    assert "รายการของรอบ 2569" in told[0].body and "/ckan-admin/oit-editions/" in told[0].body
+    again = cli.invoke(ckan_command, ["oit", "remind"])
+    assert "2570" not in again.output
+    # once the year's edition is chosen there is nothing to say
+    tk.get_action("oit_fiscal_year_edition_set")({"user": office.users["sysadmin"]["name"]},
+                                                 {"fiscal_year": 2571, "edition": "2569"})
+    with freeze_time("2027-10-05"):
+        assert "2571" not in cli.invoke(ckan_command, ["oit", "remind"]).output
+
+
 @freeze_time("2026-03-15")
 def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private_status():
     from ckan.tests import factories

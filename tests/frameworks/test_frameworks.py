@@ -58,19 +58,21 @@ def test_the_2567_edition_has_its_own_43_items():
 
 def test_framework_list_names_the_editions_oldest_first():
     editions = tk.get_action("oit_framework_list")({}, {})
-    assert [e["edition"] for e in editions] == ["2565", "2567"]
-    assert all(e["item_count"] == 43 for e in editions)
+    assert [e["edition"] for e in editions] == ["2565", "2567", "2568", "2569"]
+    assert [e["item_count"] for e in editions] == [43, 43, 26, 26]
+    assert all(e["origin"] == "package" for e in editions)
 
 
 def test_anonymous_users_may_read_the_frameworks(app):
     listed = app.get("/api/3/action/oit_framework_list").json
-    assert listed["success"] and len(listed["result"]) == 2
+    assert listed["success"] and len(listed["result"]) == 4
     shown = app.get("/api/3/action/oit_framework_show", query_string={"fiscal_year": "๒๕๖๕"}).json
     assert shown["success"] and shown["result"]["edition"] == "2565"
 
 
 def test_later_fiscal_years_use_the_newest_edition_unless_configured():
-    assert show(fiscal_year=2569)["edition"] == "2567"
+    assert show(fiscal_year=2568)["edition"] == "2568" and show(fiscal_year=2568)["provisional"] is False
+    assert show(fiscal_year=2570)["edition"] == "2569" and show(fiscal_year=2570)["provisional"] is True
     assert show(fiscal_year=2563)["edition"] == "2565"
 
 

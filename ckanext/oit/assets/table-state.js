@@ -50,6 +50,14 @@
     if (detail) {
       detail.textContent = words(section, 'detail', table.status, n) || '';
     }
+    var empty = section.querySelector('.oit-state-empty');
+    if (empty) {
+      // a period stated to have nothing (a month without procurement): the action says it in both languages
+      var stated = table.empty_period;
+      var inEnglish = (section.getAttribute('data-lang') || '') === 'en';
+      empty.textContent = stated ? (inEnglish ? stated.message_en : stated.message_th) : '';
+      empty.hidden = !stated;
+    }
     var kept = section.querySelector('.oit-state-kept');
     if (kept) {
       var keep = table.status !== 'loaded' && table.row_count !== null && table.row_count !== undefined;

@@ -14,9 +14,15 @@ PAGE_OF_ITEM = {
 }
 
 
-def oit_channel_link(item_key: str, org: str) -> dict[str, str] | None:
-    """The portal's own channel page for an OIT item, or None."""
-    known = PAGE_OF_ITEM.get(item_key)
+def oit_channel_link(item_key: str, org: str, fiscal_year: object = None) -> dict[str, str] | None:
+    """The portal's own channel page for an OIT item, or None: the channel the
+    item of the fiscal year's edition names, else the one its key is known for."""
+    from ckanext.oit import frameworks
+    from ckanext.oit.compliance import evidence
+
+    item = frameworks.item_as_named(item_key, fiscal_year)
+    channel = evidence.CHANNELS.get(item.channel) if item is not None and item.channel else None
+    known = channel if channel and channel[0] else PAGE_OF_ITEM.get(item_key)
     if not known:
         return None
     endpoint, label = known

@@ -1,17 +1,19 @@
 """Expected periods of each item in a fiscal year, and when each falls due.
 
-Due dates per cadence come from configuration (days after a month or round
-ends; a day of the fiscal year for annual and standing items).
+Due dates per cadence come from the item's edition where it sets them, else from
+configuration (days after a month or round ends; a day of the fiscal year for
+annual and standing items); so does the length of a monitoring round.
 """
 from __future__ import annotations
 
 import calendar
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit import thai_calendar
+from ckanext.oit import disclosure, frameworks, thai_calendar
 from ckanext.oit.frameworks import Item
 
 
@@ -31,22 +33,28 @@ def _day_of_fiscal_year(fiscal_year: int, month_day: str) -> datetime.date:
     return datetime.date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
+def _option(item: Item, name: str) -> Any:
+    edition = frameworks.edition(item.edition)
+    found = edition.due_option(name) if edition is not None else None
+    return found if found is not None else tk.config.get(f"ckanext.oit.due_{name}")
+
+
 def expected(item: Item, fiscal_year: int) -> list[Expected]:
-    after = datetime.timedelta(days=tk.config.get("ckanext.oit.due_days_after_period"))
+    after = datetime.timedelta(days=int(_option(item, "days_after_period")))
     if item.cadence == "monthly":
         result = []
-        for year, month in thai_calendar.fiscal_year_months(fiscal_year):
+        months = thai_calendar.fiscal_year_months(fiscal_year)
+        for year, month in months[:item.months or len(months)]:
             ends = datetime.date(year, month, calendar.monthrange(year, month)[1])
             result.append(Expected(item, fiscal_year, f"{year:04d}-{month:02d}", ends, ends + after))
         return result
     if item.cadence == "round":
-        months = tk.config.get("ckanext.oit.monitoring_round_months")
         return [Expected(item, fiscal_year, f"round-{r.number}", r.end, r.end + after)
-                for r in thai_calendar.monitoring_rounds(fiscal_year, months)]
+                for r in thai_calendar.monitoring_rounds(fiscal_year, disclosure.round_months(item))]
     if item.cadence == "previous-year":
         covered = fiscal_year - 1
         return [Expected(item, covered, "year", thai_calendar.fiscal_year_end(covered),
-                         _day_of_fiscal_year(fiscal_year, tk.config.get("ckanext.oit.due_previous_year")))]
-    option = "ckanext.oit.due_standing" if item.cadence == "standing" else "ckanext.oit.due_current_year"
+                         _day_of_fiscal_year(fiscal_year, _option(item, "previous_year")))]
+    option = "standing" if item.cadence == "standing" else "current_year"
     return [Expected(item, fiscal_year, "year", thai_calendar.fiscal_year_end(fiscal_year),
-                     _day_of_fiscal_year(fiscal_year, tk.config.get(option)))]
+                     _day_of_fiscal_year(fiscal_year, _option(item, option)))]

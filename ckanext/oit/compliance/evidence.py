@@ -68,6 +68,13 @@ def mapping() -> dict[str, dict[str, str]]:
 
 
 def channel_of(edition: str, item_key: str) -> str | None:
+    """The channel the edition's item names, else the one the mapping file gives."""
+    from ckanext.oit import frameworks
+
+    found = frameworks.edition(str(edition))
+    item = found.item_by_key(item_key) if found is not None else None
+    if item is not None and item.channel:
+        return item.channel
     return mapping().get(str(edition), {}).get(item_key)
 
 

@@ -119,18 +119,19 @@ def answer_text(row: dict[str, Any], lang: str | None = None) -> str:
     return Message(msgid).say(lang)
 
 
-def as_table(sheet: list[dict[str, Any]], lang: str = "th") -> list[list[Any]]:
+def as_table(sheet: list[dict[str, Any]], lang: str = "th", notice: Message | None = None) -> list[list[Any]]:
+    """The header, a row per item, and (a provisional year) the notice in a last row."""
     lang = language(lang)
     return [[Message(header).say(lang) for header in HEADERS]] + [
         [r["code"], r["name"] if lang == "th" else r["name_en"], answer_text(r, lang), r["url"],
          r["explanation"], evidence_text(r, lang)]
-        for r in sheet]
+        for r in sheet] + ([[notice.say(lang)]] if notice else [])
 
 
-def as_csv(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
+def as_csv(sheet: list[dict[str, Any]], lang: str = "th", notice: Message | None = None) -> bytes:
     # explanations are typed by people: spreadsheet_cells keeps them from running as formulas
-    return spreadsheet_cells.csv_bytes(as_table(sheet, lang))
+    return spreadsheet_cells.csv_bytes(as_table(sheet, lang, notice))
 
 
-def as_xlsx(sheet: list[dict[str, Any]], lang: str = "th") -> bytes:
-    return spreadsheet_cells.xlsx_bytes(as_table(sheet, lang), "ITAS")
+def as_xlsx(sheet: list[dict[str, Any]], lang: str = "th", notice: Message | None = None) -> bytes:
+    return spreadsheet_cells.xlsx_bytes(as_table(sheet, lang, notice), "ITAS")

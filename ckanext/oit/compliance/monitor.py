@@ -33,7 +33,7 @@ def item_status(item: dict[str, Any]) -> str:
 def _datasets(context: dict[str, Any], org_id: str, fiscal_years: list[int]) -> list[dict[str, Any]]:
     return disclosure_query.search(
         context, organization=org_id, fiscal_years=fiscal_years, include_private=True,
-        fl=["id", "name", "dataset_type", "extras_item_key", "extras_fiscal_year", "extras_period",
+        fl=["id", "name", "title", "dataset_type", "extras_item_key", "extras_fiscal_year", "extras_period",
             "extras_oit_status"])["results"]
 
 
@@ -49,27 +49,51 @@ def _status(found: list[dict[str, Any]], wanted: Expected, as_of: datetime.date)
     return NOT_YET_DUE
 
 
+def matches(found: dict, item: Any, fiscal_year: str, period: str) -> list[dict[str, Any]]:
+    """The datasets of a period under the item's key or a key it continues (its own first)."""
+    return [d for key in item.counted_keys for d in found.get((key, fiscal_year, period), [])]
+
+
+def continued(found: dict, item: Any, wanted: list[Expected]) -> list[dict[str, Any]]:
+    """Datasets under keys the item continues that answer none of its periods (a
+    2567 procurement plan beside the 2568 monthly list): shown with the item."""
+    periods = {(str(w.fiscal_year), w.period) for w in wanted}
+    years = {str(w.fiscal_year) for w in wanted}
+    return [_listed(d) for (key, year, period), datasets in found.items()
+            if key in item.continues and year in years and (year, period) not in periods for d in datasets]
+
+
 def show(context: dict[str, Any], org: dict[str, Any], fiscal_year: int,
          as_of: datetime.date) -> dict[str, Any]:
-    edition = frameworks.edition_for(fiscal_year)
+    resolution = frameworks.resolve(fiscal_year)
+    edition = resolution.edition
     found = disclosure_query.by_disclosure(_datasets(context, org["id"], [fiscal_year - 1, fiscal_year]))
     items, due_count, published_count = [], 0, 0
     for item in edition.items:
         periods = []
-        for wanted in expected(item, fiscal_year):
-            matches = found.get((item.key, str(wanted.fiscal_year), wanted.period), [])
-            status = _status(matches, wanted, as_of)
+        wanted_periods = expected(item, fiscal_year)
+        for wanted in wanted_periods:
+            hits = matches(found, item, str(wanted.fiscal_year), wanted.period)
+            status = _status(hits, wanted, as_of)
             if as_of > wanted.due or status == PUBLISHED:
                 due_count += 1
                 published_count += status == PUBLISHED
             periods.append({
                 "fiscal_year": wanted.fiscal_year, "period": wanted.period, "due": wanted.due.isoformat(),
                 "status": status,
-                "datasets": [{"name": d["name"], "type": d.get("dataset_type"), "status": d.get("oit_status")}
-                             for d in matches if d.get("oit_status") == PUBLISHED or status != PUBLISHED],
+                "datasets": [_listed(d) for d in hits if d.get("oit_status") == PUBLISHED or status != PUBLISHED],
             })
         items.append({"code": item.code, "key": item.key, "name": {"th": item.name_th, "en": item.name_en},
-                      "category": item.category, "cadence": item.cadence, "periods": periods})
+                      "category": item.category, "cadence": item.cadence, "placeholder": item.placeholder,
+                      "confidence": item.confidence, "continues": list(item.continues), "periods": periods,
+                      "continued": continued(found, item, wanted_periods)})
     return {"organization": org["name"], "fiscal_year": fiscal_year, "as_of": as_of.isoformat(),
-            "edition": edition.edition, "due": due_count, "published": published_count,
+            "edition": edition.edition, "provisional": resolution.provisional,
+            "due": due_count, "published": published_count,
             "score": round(published_count / due_count, 4) if due_count else None, "items": items}
+
+
+def _listed(dataset: dict[str, Any]) -> dict[str, Any]:
+    return {"name": dataset["name"], "title": dataset.get("title"), "type": dataset.get("dataset_type") or dataset.get("type"),
+            "status": dataset.get("oit_status"), "item_key": dataset.get("item_key"),
+            "fiscal_year": dataset.get("fiscal_year"), "period": dataset.get("period")}

@@ -18,15 +18,16 @@ compliance = Blueprint("oit_compliance", __name__)
 @compliance.route("/oit/<org>/<int:fiscal_year>/<item_key>")
 def landing(org: str, fiscal_year: int, item_key: str):
     organization = model.Group.get(org)
-    item = frameworks.item_for(item_key, fiscal_year) if 2400 < fiscal_year < 2800 else None
+    # a key the year's edition merged into another item keeps its address: it shows that item
+    item = frameworks.counting_item(item_key, fiscal_year) if 2400 < fiscal_year < 2800 else None
     if organization is None or not organization.is_organization or item is None:
         return tk.abort(404)
     periods = expected(item, fiscal_year)
     result = disclosure_query.public(
-        organization=organization.id, item_keys=[item.key], fiscal_years=sorted({p.fiscal_year for p in periods}),
-        rows=1000, sort="metadata_modified desc")
+        organization=organization.id, item_keys=item.counted_keys,
+        fiscal_years=sorted({p.fiscal_year for p in periods}), rows=1000, sort="metadata_modified desc")
     found = disclosure_query.by_disclosure(result["results"])
-    rows = [{"expected": p, "datasets": found.get((item.key, str(p.fiscal_year), p.period), [])} for p in periods]
+    rows = [{"expected": p, "datasets": monitor.matches(found, item, str(p.fiscal_year), p.period)} for p in periods]
     from ckanext.oit.work.todo import landing_create_urls  # the organisation's editors create what is missing
     return tk.render("oit/compliance/landing.html", {
         "organization": organization, "fiscal_year": fiscal_year, "item": item, "rows": rows,
@@ -41,11 +42,12 @@ def itas_sheet(org: str, fiscal_year: int, fmt: str):
     except (tk.ObjectNotFound, tk.ValidationError):
         return tk.abort(404)
     name = f"itas-{sheet['organization']}-{fiscal_year}"
+    notice = frameworks.resolve(fiscal_year).notice
     if fmt == "csv":
-        return Response(itas.as_csv(sheet["rows"]), content_type="text/csv; charset=utf-8",
+        return Response(itas.as_csv(sheet["rows"], notice=notice), content_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
     if fmt == "xlsx":
-        return Response(itas.as_xlsx(sheet["rows"]),
+        return Response(itas.as_xlsx(sheet["rows"], notice=notice),
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                         headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
     if fmt == "html":

@@ -1,20 +1,59 @@
 """The editions in force, and which one applies to a fiscal year.
 
-Loaded once per process when the plugin is configured (the files are the only
-source, so every web node and worker reads the same thing).
+The packaged files (read and checked when the plugin is configured) are the
+defaults; editions and fiscal-year choices a sysadmin stored in PostgreSQL
+(frameworks/store.py) come on top. Each process keeps the combined view and
+re-reads it when the revision token in the database changes, checked once per
+web request (and at every call outside one: jobs, commands), so every web node
+and worker agrees without a restart.
 """
 from __future__ import annotations
 
+import dataclasses
+import json
+import logging
 from pathlib import Path
 from typing import Any, Iterable
 
-from ckanext.oit.frameworks.loader import Edition, FrameworkError, Item, read_editions
+from ckanext.oit.frameworks.loader import (
+    Edition, FrameworkError, Item, check_across_editions, ordered, parse_edition, read_editions,
+)
 from ckanext.oit.i18n_messages import Message
 
+log = logging.getLogger(__name__)
 PACKAGE_FRAMEWORKS = Path(__file__).resolve().parents[1] / "schemas" / "frameworks"
+_UNSET = object()
 
-_editions: dict[str, Edition] = {}
-_overrides: dict[int, str] = {}
+
+@dataclasses.dataclass(frozen=True)
+class Resolution:
+    """The edition that applies to a fiscal year, and whether that is only
+    provisional (no edition is confirmed for the year: the newest one serves)."""
+    fiscal_year: int
+    edition: Edition
+    provisional: bool
+
+    @property
+    def notice(self) -> Message | None:
+        """What the pages, sheets and the API say of a provisional year."""
+        if not self.provisional:
+            return None
+        return Message("The item list of cycle %(edition)s is used provisionally until cycle %(year)s is confirmed",
+                       edition=self.edition.edition, year=self.fiscal_year)
+
+
+@dataclasses.dataclass
+class _State:
+    token: Any
+    editions: dict[str, Edition]
+    fiscal_years: dict[int, str]            # the map in force: configuration, then the stored choices
+    stored_fiscal_years: dict[int, str]
+
+
+_packaged: dict[str, Edition] = {}
+_configured_map: dict[int, str] = {}
+_dataset_types: list[str] | None = None
+_state: _State | None = None
 
 
 def parse_fiscal_year_map(value: str) -> dict[int, str]:
@@ -31,46 +70,125 @@ def parse_fiscal_year_map(value: str) -> dict[int, str]:
 
 def configure(folder: str | Path | None, fiscal_year_map: str,
               dataset_types: Iterable[str] | None) -> dict[str, Edition]:
-    """Read and check every edition; raise FrameworkError naming what is wrong."""
-    global _editions, _overrides
-    editions = read_editions(Path(folder) if folder else PACKAGE_FRAMEWORKS, dataset_types)
+    """Read and check every packaged edition; raise FrameworkError naming what is wrong."""
+    global _packaged, _configured_map, _dataset_types, _state
+    types = list(dataset_types) if dataset_types is not None else None
+    editions = read_editions(Path(folder) if folder else PACKAGE_FRAMEWORKS, types)
     overrides = parse_fiscal_year_map(fiscal_year_map)
     for year, name in overrides.items():
         if name not in editions:
             raise FrameworkError(Message(
                 "ckanext.oit.edition_by_fiscal_year: %(year)s:%(name)s names an unknown edition (known: %(known)s)",
                 year=year, name=name, known=", ".join(sorted(editions))))
-    _editions, _overrides = editions, overrides
+    _packaged, _configured_map, _dataset_types, _state = editions, overrides, types, None
     return editions
+
+
+def dataset_types() -> list[str] | None:
+    return _dataset_types
+
+
+def packaged() -> dict[str, Edition]:
+    return dict(_packaged)
+
+
+def stored_edition(name: str, document: dict[str, Any], where: str) -> Edition:
+    """A stored document as an Edition (checked as an upload is)."""
+    return dataclasses.replace(parse_edition(document, where, _dataset_types), origin="stored")
+
+
+def _combined(rows: list[tuple[str, str]], year_rows: list[tuple[int, str]], token: Any) -> _State:
+    editions = dict(_packaged)
+    for name, text in rows:
+        try:
+            candidate = dict(editions)
+            candidate[name] = stored_edition(name, json.loads(text), f"oit_edition {name}")
+            check_across_editions(candidate, only=name)
+            editions = candidate
+        except (ValueError, FrameworkError) as error:
+            # a stored edition the installed code no longer accepts (a dataset type
+            # removed in an upgrade): the packaged one serves, and doctor reports it
+            log.error("stored OIT edition %s is not usable: %s", name, error)
+    stored_years = {year: name for year, name in year_rows if name in editions}
+    return _State(token, editions, {**_configured_map, **stored_years}, stored_years)
+
+
+def _current() -> _State:
+    global _state
+    if not _packaged:
+        raise FrameworkError(Message("the OIT frameworks are not loaded (is the oit plugin enabled?)"))
+    from ckanext.oit.frameworks import store
+
+    state = _state
+    if state is not None and store.checked_in_this_request(state.token):
+        return state
+    token = store.token()
+    if state is None or state.token != token:
+        state = _combined(*store.rows(), token) if token is not None else _combined([], [], None)
+        _state = state
+    store.mark_checked(token)
+    return state
+
+
+def forget() -> None:
+    """After a change in this process: the next call reads the database again."""
+    global _state
+    _state = None
+    from ckanext.oit.frameworks import store
+    store.mark_checked(_UNSET)
+
+
+def all_editions() -> dict[str, Edition]:
+    return dict(_current().editions)
 
 
 def editions() -> list[Edition]:
     """Oldest first."""
-    if not _editions:
-        raise FrameworkError(Message("the OIT frameworks are not loaded (is the oit plugin enabled?)"))
-    return sorted(_editions.values(), key=lambda e: (min(e.fiscal_years), e.edition))
+    return ordered(_current().editions.values())
 
 
 def edition(name: str) -> Edition | None:
-    return _editions.get(str(name))
+    return _current().editions.get(str(name))
+
+
+def fiscal_year_map() -> dict[int, str]:
+    """The fiscal years whose edition is chosen (configuration, then stored), by year."""
+    return dict(sorted(_current().fiscal_years.items()))
+
+
+def stored_fiscal_years() -> dict[int, str]:
+    return dict(_current().stored_fiscal_years)
+
+
+def resolve(fiscal_year: int) -> Resolution:
+    """The chosen edition, else the one that lists the year, else (provisionally)
+    the newest edition that started before it, else the oldest one."""
+    state = _current()
+    all_editions = ordered(state.editions.values())
+    if fiscal_year in state.fiscal_years:
+        return Resolution(fiscal_year, state.editions[state.fiscal_years[fiscal_year]], False)
+    for e in all_editions:
+        if fiscal_year in e.fiscal_years:
+            return Resolution(fiscal_year, e, False)
+    earlier = [e for e in all_editions if min(e.fiscal_years) <= fiscal_year]
+    return Resolution(fiscal_year, earlier[-1] if earlier else all_editions[0], True)
 
 
 def edition_for(fiscal_year: int) -> Edition:
-    """The configured edition, else the one that lists the year, else the
-    newest edition that started before it (else the oldest one)."""
-    all_editions = editions()
-    if fiscal_year in _overrides:
-        return _editions[_overrides[fiscal_year]]
-    for e in all_editions:
-        if fiscal_year in e.fiscal_years:
-            return e
-    earlier = [e for e in all_editions if min(e.fiscal_years) <= fiscal_year]
-    return earlier[-1] if earlier else all_editions[0]
+    return resolve(fiscal_year).edition
 
 
 def item_for(key: str, fiscal_year: int) -> Item | None:
     """The item with this key in the edition that applies to the fiscal year."""
     return edition_for(fiscal_year).item_by_key(key)
+
+
+def counting_item(key: str, fiscal_year: int) -> Item | None:
+    """The item of the fiscal year's edition that a dataset under ``key`` counts
+    for: the item of that key, else the first item that continues it (a 2567
+    key in a year whose edition merged it)."""
+    e = edition_for(fiscal_year)
+    return e.item_by_key(key) or next(iter(e.items_continuing(key)), None)
 
 
 def items_of_type(dataset_type: str) -> list[Item]:

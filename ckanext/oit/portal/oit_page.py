@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import disclosure_query, frameworks, thai_calendar
+from ckanext.oit.compliance import monitor
 from ckanext.oit.compliance.due import expected
 
 FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR = 2400, 2800  # a Buddhist Era year, not a typo'd CE one
@@ -49,8 +50,8 @@ def _published(org_id: str, fiscal_year: int) -> dict[tuple[str, str, str], list
 def _item_row(organization: model.Group, fiscal_year: int, item: frameworks.Item,
               found: dict[tuple[str, str, str], list[dict[str, Any]]]) -> dict[str, Any]:
     periods = expected(item, fiscal_year)
-    published = [(p, found[(item.key, str(p.fiscal_year), p.period)]) for p in periods
-                 if found.get((item.key, str(p.fiscal_year), p.period))]
+    published = [(p, datasets) for p in periods
+                 if (datasets := monitor.matches(found, item, str(p.fiscal_year), p.period))]
     latest = None
     if published:
         period, datasets = published[-1]  # periods come in calendar order
@@ -59,12 +60,14 @@ def _item_row(organization: model.Group, fiscal_year: int, item: frameworks.Item
                   "type": dataset.get("dataset_type"), "title": dataset.get("title"),
                   "date": dataset.get("oit_approved_at") or dataset.get("metadata_modified")}
     return {"item": item, "expected": len(periods), "published": len(published), "latest": latest,
+            "continued": monitor.continued(found, item, periods),
             "url": tk.url_for("oit_compliance.landing", org=organization.name, fiscal_year=fiscal_year,
                               item_key=item.key)}
 
 
 def build(organization: model.Group, fiscal_year: int) -> dict[str, Any]:
-    edition = frameworks.edition_for(fiscal_year)
+    resolution = frameworks.resolve(fiscal_year)
+    edition = resolution.edition
     found = _published(organization.id, fiscal_year)
     rows = [_item_row(organization, fiscal_year, item, found) for item in edition.items]
     groups = []
@@ -75,5 +78,5 @@ def build(organization: model.Group, fiscal_year: int) -> dict[str, Any]:
     loose = [r for r in rows if edition.category(r["item"].category) is None]
     if loose:
         groups.append({"category": None, "rows": loose})
-    return {"edition": edition, "groups": groups, "rows": rows,
+    return {"edition": edition, "resolution": resolution, "groups": groups, "rows": rows,
             "published": sum(1 for r in rows if r["published"]), "total": len(rows)}

@@ -7,6 +7,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.oit.i18n_messages import language
 from ckanext.oit.records import fetch, states
 
 COUNTED = ("loaded", "invalid", "failed")  # said with a number: rows, or problems
@@ -35,6 +36,14 @@ def _count(state: dict[str, Any]) -> int:
     return (state.get("row_count") or 0) if state["status"] == "loaded" else state.get("problem_count") or 0
 
 
+def _text(state: dict[str, Any]) -> str:
+    """A state in words; a period stated to have nothing (no procurement) says so."""
+    empty = state.get("empty_period")
+    if empty:
+        return empty["message_en"] if language() == "en" else empty["message_th"]
+    return _said(state["status"], _count(state))
+
+
 def oit_table_states(pkg_dict: dict[str, Any], limit: int = 20) -> list[dict[str, Any]]:
     """The validation state of each table of a dataset, read from the database.
 
@@ -44,7 +53,8 @@ def oit_table_states(pkg_dict: dict[str, Any], limit: int = 20) -> list[dict[str
     without tables, e.g. a PDF link or an item with no table schema)::
 
         {"resource_id", "name", "status", "row_count", "problem_count",
-         "problems" (the first ``limit``), "linked", "text", "doubtful"}
+         "problems" (the first ``limit``), "linked", "text", "doubtful",
+         "empty_period" (only for a period stated to have no rows)}
 
     ``status`` is ``loaded``, ``invalid``, ``failed``, ``queued`` or
     ``not_validated`` (a linked file the portal has not checked); ``text`` says
@@ -58,7 +68,7 @@ def oit_table_states(pkg_dict: dict[str, Any], limit: int = 20) -> list[dict[str
         return []
     found = states.table_states(package, limit=limit)
     for state in found:
-        state["text"] = _said(state["status"], _count(state))
+        state["text"] = _text(state)
         state["doubtful"] = state["status"] in states.DOUBTFUL
     return found
 
@@ -66,7 +76,7 @@ def oit_table_states(pkg_dict: dict[str, Any], limit: int = 20) -> list[dict[str
 def oit_table_state_text(state: dict[str, Any]) -> str:
     """One table's state in the page's language (a dict of oit_table_states or
     a resource's ``oit_records``)."""
-    return _said(state.get("status") or "", _count(state)) if state.get("status") else ""
+    return _text(state) if state.get("status") else ""
 
 
 def oit_table_state_texts() -> dict[str, str]:

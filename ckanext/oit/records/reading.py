@@ -137,7 +137,10 @@ def read_csv(data: bytes, limits: Limits | None = None) -> RawTable:
     limits = limits or Limits.from_config()
     text, encoding = decode(data)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        sniffed = csv.Sniffer().sniff(text[:4096], delimiters=",;\t|")
+        # the sniffer guesses "no doubled quotes" from a sample without any; every
+        # spreadsheet doubles a quote inside a quoted cell
+        dialect = type("Sniffed", (sniffed,), {"doublequote": True})
     except csv.Error:
         dialect = csv.excel
     reader = csv.reader(io.StringIO(text), dialect)

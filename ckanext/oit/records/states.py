@@ -7,7 +7,8 @@ from typing import Any
 
 from ckan import model
 
-from ckanext.oit.records import jobs
+from ckanext.oit.i18n_messages import N_, Message
+from ckanext.oit.records import jobs, tables
 from ckanext.oit.records.model import FAILED, INVALID, LOADED, QUEUED, RecordsLoad
 
 # A linked table: the portal never checked the file behind the link.
@@ -41,11 +42,31 @@ def _current(resource: model.Resource, row: RecordsLoad | None) -> RecordsLoad |
 
 _LOOK_UP: Any = object()  # the caller has not read the state row
 
+# A loaded table without rows whose schema allows an empty period (oit.empty_table):
+# said by the schema's flag, so that an empty month reads as stated, not as missing
+_EMPTY = {"no_procurement": N_("No procurement in this period: accepted as a table without rows")}
+_EMPTY_OTHER = N_("Nothing to report in this period: accepted as a table without rows")
+
+
+def empty_period(state: dict[str, Any]) -> dict[str, Any] | None:
+    """``{"flag", "message" (Thai / English), "message_th", "message_en"}`` for a table
+    loaded with no rows whose schema has ``oit.empty_table`` (a header-only file, or one
+    row saying "no procurement" in a phrase of the schema); None otherwise."""
+    if state.get("status") != LOADED or state.get("row_count"):
+        return None
+    empty = tables.empty_table(tables.get(state.get("table") or ""))
+    if empty is None:
+        return None
+    message = Message(_EMPTY.get(empty.get("flag") or "", _EMPTY_OTHER))
+    return {"flag": empty.get("flag"), "message": message.both(), "message_th": message.say("th"),
+            "message_en": message.say("en")}
+
 
 def resource_state(resource: model.Resource, row: RecordsLoad | None = _LOOK_UP, *,
                    limit: int = 100) -> dict[str, Any] | None:
     """The state of one resource's table as a dict (``status`` one of STATUSES,
-    ``row_count``, ``problem_count``, ``problems`` (first ``limit``), ``linked``);
+    ``row_count``, ``problem_count``, ``problems`` (first ``limit``), ``linked``, and
+    ``empty_period`` (see empty_period) for a period stated to have no rows);
     None when the resource is not a table and has no state."""
     if row is _LOOK_UP:
         row = model.Session.get(RecordsLoad, resource.id)
@@ -60,6 +81,9 @@ def resource_state(resource: model.Resource, row: RecordsLoad | None = _LOOK_UP,
     else:
         return None
     state["linked"] = _linked(resource)
+    empty = empty_period(state)
+    if empty is not None:
+        state["empty_period"] = empty
     return state
 
 

@@ -15,7 +15,7 @@ import yaml
 from ckanext.oit import spreadsheet_cells, thai_calendar
 from ckanext.oit.i18n_messages import N_, Message, SaidInBoth, UserError
 from ckanext.oit.records.reading import RawTable
-from ckanext.oit.records.tables import header_index, header_key
+from ckanext.oit.records.tables import empty_table, header_index, header_key
 
 
 @dataclass
@@ -66,6 +66,9 @@ _MONEY_NOISE = re.compile(r"[,\s\u00a0]|" + "|".join(re.escape(w) for w in _WORD
 _TRUE = {str(w).lower() for w in _WORDS["true"]}
 _FALSE = {str(w).lower() for w in _WORDS["false"]}
 _NOT_A_NUMBER = N_("'%(value)s' is not a number")
+# what may stand between a "nothing this period" phrase and the month it names
+_MONTH_WORDS = sorted((header_key(w) for w in _WORDS["before_month"]), key=len, reverse=True)
+_PHRASE_EDGES = " \t-\u2013\u2014.*()[]\"'\u201c\u201d"
 
 
 def _number(value: Any) -> Decimal:
@@ -146,12 +149,54 @@ def normalise(value: Any, field: dict[str, Any], missing_values: set[str]) -> An
     return _string(value, field)
 
 
+def _says_empty(value: Any, phrases: list[str]) -> bool:
+    """A cell that is one of the phrases, perhaps followed by the month it is about
+    (cell_words.yaml ``before_month``, then a month as thai_calendar reads it), compared
+    as headers are."""
+    if not isinstance(value, str):
+        return False
+    said = header_key(value.strip(_PHRASE_EDGES))
+    for phrase in phrases:
+        key = header_key(phrase)
+        if said == key:
+            return True
+        if key and said.startswith(key):
+            rest = said[len(key):].strip("()[]-\u2013\u2014,.")
+            rest = next((rest[len(w):] for w in _MONTH_WORDS if rest.startswith(w)), rest)
+            try:
+                thai_calendar.parse_month(rest)
+                return True
+            except thai_calendar.ThaiDateError:
+                continue
+    return False
+
+
+def stated_empty(raw: RawTable, schema: dict[str, Any]) -> bool:
+    """Whether the file's only data row says the period has nothing to report, in a
+    phrase of the schema's ``oit.empty_table`` (in any cell; every other cell empty or
+    a missing value such as "-"): the table is then empty, not a row in error."""
+    phrases = (empty_table(schema) or {}).get("phrases") or []
+    if not phrases or len(raw.rows) != 1:
+        return False
+    missing = {str(v).strip() for v in schema.get("missingValues", [""])}
+    said = False
+    for value in raw.rows[0]:
+        if value is None or (isinstance(value, str) and value.strip() in missing):
+            continue
+        if not _says_empty(value, phrases):
+            return False
+        said = True
+    return said
+
+
 def _title(field: dict[str, Any]) -> str:
     return field.get("title") or field["name"]
 
 
 def check(raw: RawTable, schema: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The rows normalised to the schema's types, and every problem found."""
+    if stated_empty(raw, schema):
+        raw = RawTable(headers=raw.headers, rows=[], row_numbers=[], encoding=raw.encoding, notes=raw.notes)
     fields = {f["name"]: f for f in schema["fields"]}
     index = header_index(schema)
     problems: list[Problem] = []
@@ -209,10 +254,16 @@ def _frictionless_problems(rows, row_numbers, schema, failed) -> list[Problem]:
         source_row = row_numbers[row_number - 2] if row_number and row_number - 2 < len(row_numbers) else None
         if (source_row, field_name) in failed:
             continue
-        if kind == "primary-key" and any((source_row, k) in failed for k in keys):
+        if kind == "primary-key" and any((source_row, k) in failed or _empty_key(rows, row_number, k)
+                                         for k in keys):
             continue  # the key cell's own problem says it; an empty key is no duplicate
         found.append(Problem(source_row, titles.get(field_name, field_name), cell, _describe(kind, note, cell)))
     return found
+
+
+def _empty_key(rows: list[dict[str, Any]], row_number: int | None, key: str) -> bool:
+    """A key cell left empty (its "required" problem says so); row_number counts the header as 1."""
+    return bool(row_number) and 0 <= row_number - 2 < len(rows) and rows[row_number - 2].get(key) is None
 
 
 def json_value(value: Any) -> Any:

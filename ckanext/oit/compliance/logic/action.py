@@ -44,7 +44,8 @@ def _org_year_date(data_dict):
 def oit_itas_export(context, data_dict):
     """The ITAS answer sheet: per item of the edition, "has" or "has not", what it rests on
     (``periods``: published, due and total; ``channel``: the portal channel that works for
-    the organisation, or null), the landing-page URL to submit and the agency's explanation.
+    the organisation, or null), the landing-page URL to submit and the agency's explanation;
+    ``notice`` says when the year's item list is only provisional.
     The rule is in compliance/itas.py: an item of several periods (monthly, round) has only
     when every period already due is published; a channel item also when its channel works.
 
@@ -54,7 +55,9 @@ def oit_itas_export(context, data_dict):
     """
     tk.check_access("oit_itas_export", context, data_dict)
     org, fiscal_year, as_of = _org_year_date(data_dict)
-    return {"organization": org.name, "fiscal_year": fiscal_year, "rows": itas.rows(org, fiscal_year, as_of)}
+    notice = frameworks.resolve(fiscal_year).notice
+    return {"organization": org.name, "fiscal_year": fiscal_year, "rows": itas.rows(org, fiscal_year, as_of),
+            "notice": notice.both() if notice else None}
 
 
 def oit_itas_explanation_update(context, data_dict):

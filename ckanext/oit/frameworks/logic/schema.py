@@ -4,7 +4,7 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 
 from ckanext.oit.i18n_messages import both
-from ckanext.oit.parameters import fiscal_year
+from ckanext.oit.parameters import fiscal_year, one_of
 
 
 def _either_edition_or_fiscal_year(key, data, errors, context):
@@ -19,4 +19,47 @@ def framework_show() -> dict:
         "edition": [ignore_missing, unicode_safe],
         "fiscal_year": [ignore_missing, fiscal_year],
         "__after": [_either_edition_or_fiscal_year],
+    }
+
+
+def _file_or_content(key, data, errors, context):
+    if not data.get(("upload",)) and not data.get(("content",)):
+        errors[("upload",)].append(both("Give the edition file (upload) or its text (content)"))
+
+
+def edition_load() -> dict:
+    ignore_missing = tk.get_validator("ignore_missing")
+    unicode_safe = tk.get_validator("unicode_safe")
+    boolean = tk.get_validator("boolean_validator")
+    return {
+        "upload": [ignore_missing],
+        "content": [ignore_missing, unicode_safe],
+        "filename": [ignore_missing, unicode_safe],
+        "edition": [ignore_missing, unicode_safe],
+        "confirm": [ignore_missing, boolean],
+        "comment": [ignore_missing, unicode_safe],
+        "__after": [_file_or_content],
+    }
+
+
+def edition_name() -> dict:
+    not_empty = tk.get_validator("not_empty")
+    unicode_safe = tk.get_validator("unicode_safe")
+    ignore_missing = tk.get_validator("ignore_missing")
+    return {"edition": [not_empty, unicode_safe], "comment": [ignore_missing, unicode_safe]}
+
+
+def edition_export() -> dict:
+    schema = edition_name()
+    schema["format"] = [tk.get_validator("ignore_missing"), one_of("yaml", "xlsx")]
+    return schema
+
+
+def fiscal_year_edition_set() -> dict:
+    ignore_missing = tk.get_validator("ignore_missing")
+    unicode_safe = tk.get_validator("unicode_safe")
+    return {
+        "fiscal_year": [tk.get_validator("not_empty"), fiscal_year],
+        "edition": [ignore_missing, unicode_safe],     # empty: the year follows the default rule again
+        "comment": [ignore_missing, unicode_safe],
     }

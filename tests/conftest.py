@@ -81,6 +81,25 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
 
 
 @pytest.fixture(autouse=True)
+def packaged_editions_afterwards(request):
+    """After a test that stored editions or fiscal-year choices, the next test (which
+    may not reset the database) finds the packaged item lists again."""
+    yield
+    if request.node.path.is_relative_to(UNIT) or "reset_db" not in request.fixturenames:
+        return
+    from ckanext.oit.frameworks import registry, store
+    from ckanext.oit.frameworks.model import EditionsRevision, FiscalYearEdition, StoredEdition
+
+    if store.token() is None:
+        return
+    model.Session.remove()
+    for table in (StoredEdition, FiscalYearEdition, EditionsRevision):
+        model.Session.query(table).delete()
+    model.Session.commit()
+    registry.forget()
+
+
+@pytest.fixture(autouse=True)
 def every_write_left_an_audit_event(request):
     """After each test that used the database: the audit chain is intact, and
     every dataset's last change has an audit event at or after it (each write

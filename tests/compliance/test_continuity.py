@@ -19,8 +19,9 @@ STORED = ["2024-10", "2024-11", "2024-12", "2025-01", "2025-02", "2025-03"]
 
 
 def published(office, **data) -> dict:
-    dataset = office.act("editor", "package_create", type="oit-procurement", owner_org=office.org["id"],
-                         fiscal_year="2568", resources=[{"name": "ไฟล์", "url": "http://example.go.th/file.pdf"}],
+    data.setdefault("fiscal_year", "2568")
+    data.setdefault("type", "oit-procurement" if data["item_key"].startswith("procurement") else "oit-organization")
+    dataset = office.act("editor", "package_create", owner_org=office.org["id"], resources=[{"name": "ไฟล์", "url": "http://example.go.th/file.pdf"}],
                          **data)
     office.made_ids.append(dataset["id"])
     return office.move(dataset["id"], "published")
@@ -80,3 +81,19 @@ def test_a_2567_key_stays_valid_for_2568_but_not_where_nothing_continues_it(offi
     with pytest.raises(tk.ValidationError):
         office.act("editor", "package_create", type="oit-procurement", owner_org=office.org["id"],
                    item_key="procurement-plan", fiscal_year="2569")
+
+
+def test_the_dashboard_shows_the_datasets_of_the_earlier_list_and_of_last_year(agency_of_2567, app):
+    from support.web import login
+
+    office = agency_of_2567
+    published(office, item_key="news", fiscal_year="2567", title="ข่าวประชาสัมพันธ์ 2567")
+    browser = login(app, office.users["admin"])
+    page = BeautifulSoup(browser.get(f"/organization/{office.org['name']}/oit-compliance?fiscal_year=2568").body,
+                         "html.parser")
+    o12 = page.find("tr", attrs={"data-code": "O12"})
+    assert "แผนการจัดซื้อจัดจ้าง 2568" in o12.find(class_="oit-continued").get_text()
+    news = next(r for r in page.find_all("tr", class_="oit-item") if r.find(class_="oit-last-year"))
+    assert "ข่าวประชาสัมพันธ์ 2567" in news.get_text()
+    shown = office.act("admin", "oit_compliance_show", id=office.org["id"], fiscal_year=2568)
+    assert [d["title"] for i in shown["items"] for d in i["last_year"]] == ["ข่าวประชาสัมพันธ์ 2567"]

@@ -26,20 +26,6 @@ from support.web import login, page_token
 pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
 
 
-@pytest.fixture(autouse=True)
-def packaged_editions_afterwards():
-    """The next test (which may not reset the database) finds the packaged lists."""
-    yield
-    from ckanext.oit.frameworks import registry
-    from ckanext.oit.frameworks.model import EditionsRevision, FiscalYearEdition
-
-    model.Session.rollback()
-    for table in (StoredEdition, FiscalYearEdition, EditionsRevision):
-        model.Session.query(table).delete()
-    model.Session.commit()
-    registry.forget()
-
-
 def sysadmin_context() -> dict:
     return {"user": factories.Sysadmin()["name"]}
 
@@ -133,6 +119,9 @@ def test_a_second_web_process_uses_the_stored_edition_without_a_restart(live_ser
     assert {i["code"]: i["name"]["th"] for i in shown["items"]}["O4"] == "ข่าวประชาสัมพันธ์ของหน่วยงาน"
     text = page()
     assert "ข่าวประชาสัมพันธ์ของหน่วยงาน" in text and "ชุดข้อมูลเปิดของหน่วยงาน" in text
+    compliance = requests.get(f"{live_server}/api/3/action/oit_compliance_show",
+                              params={"id": office_org["name"], "fiscal_year": 2569}, timeout=60).json()["result"]
+    assert {i["code"] for i in compliance["items"]} >= {"O27"} and "O25" not in {i["code"] for i in compliance["items"]}
     # and back: the shipped list serves the other process again
     tk.get_action("oit_edition_reset")(sysadmin_context(), {"edition": "2569"})
     assert "ข่าวประชาสัมพันธ์ของหน่วยงาน" not in page()
@@ -300,3 +289,33 @@ def test_the_command_loads_an_edition_file_after_showing_its_changes(tmp_path, c
     out = tmp_path / "back.yaml"
     assert runner.invoke(oit, ["edition", "export", "2569", "-o", str(out)]).exit_code == 0
     assert yaml.safe_load(out.read_text())["edition"] == "2569"
+
+
+def test_a_new_cycle_with_its_own_round_length_and_due_dates_serves_its_fiscal_year():
+    context = sysadmin_context()
+    document = yaml.safe_load(tk.get_action("oit_edition_export")({}, {"edition": "2569"})["content"])
+    document.update(edition="2570", fiscal_years=[2570], follows="2569", round_months=5,
+                    due={"days_after_period": 20, "current_year": "03-31"},
+                    title={"th": "แบบตรวจ OIT ปีงบประมาณ พ.ศ. 2570", "en": "OIT checklist, FY 2570"})
+    news = next(i for i in document["items"] if i["key"] == "news")
+    news["cadence"] = "current-year"
+    document["items"].append({
+        "code": "O27", "key": "budget-round-report", "name": {"th": "รายงานการกำกับติดตามการใช้จ่ายงบประมาณ รอบ 5 เดือน",
+                                                           "en": "Budget monitoring report, 5 months"},
+        "category": document["items"][0]["category"], "dataset_type": "oit-budget", "cadence": "round",
+        "evidence": "records", "table": "budget-round-report", "confidence": "draft"})
+    preview = tk.get_action("oit_edition_load")(context, {"content": yaml.safe_dump(document, allow_unicode=True),
+                                                          "filename": "2570.yaml"})
+    assert preview["replaces"] == "2569" and preview["same_name"] is False
+    tk.get_action("oit_edition_load")(context, {"content": yaml.safe_dump(document, allow_unicode=True),
+                                                "filename": "2570.yaml", "confirm": True})
+    shown = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2570})
+    assert shown["edition"] == "2570" and shown["provisional"] is False and shown["monitoring_round_months"] == 5
+    org = factories.Organization()
+    result = tk.get_action("oit_compliance_show")(context, {"id": org["id"], "fiscal_year": 2570, "as_of": "2026-12-01"})
+    by_key = {i["key"]: i for i in result["items"]}
+    # round 1 of 5 months: October-February, due 20 days after
+    assert [(p["period"], p["due"]) for p in by_key["budget-round-report"]["periods"]][0] == ("round-1", "2027-03-20")
+    assert by_key["news"]["periods"][0]["due"] == "2027-03-31"
+    # the 2569 list still serves 2569, with its own six-month rounds and the configured due dates
+    assert tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})["monitoring_round_months"] == 6

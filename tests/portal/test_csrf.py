@@ -88,6 +88,7 @@ class Case:
     status: int = 302
     shows: str | None = None     # text only the accepted answer shows
     writes: bool = True          # False for the status lookup: it only reads
+    form_on_page: bool = True    # False: the form is on a page a POST shows; the page's meta token serves
 
 
 def _dataset_status(dataset_id: str) -> tuple[str, int]:
@@ -194,6 +195,25 @@ def _records_fetch(people) -> Case:
                     "oit_records"]["status"], "queued")
 
 
+def _edition(people, step: str) -> Case:
+    """The sysadmin's OIT editions page: its four forms."""
+    from ckanext.oit.frameworks.model import FiscalYearEdition, StoredEdition
+
+    page = "/ckan-admin/oit-editions/"
+    if step == "load":  # a check only: without a file it says so, and nothing is stored
+        return Case("sysadmin", page, page + "load", {"comment": "ตรวจไฟล์"}, _count(StoredEdition), 0, status=200,
+                    shows="เลือกไฟล์รายการของรอบที่จะนำเข้า", writes=False)
+    text = tk.get_action("oit_edition_export")({}, {"edition": "2569"})["content"]
+    if step == "confirm":
+        return Case("sysadmin", page, page + "confirm", {"document": text}, _count(StoredEdition), 1,
+                    form_on_page=False)
+    if step == "reset":
+        tk.get_action("oit_edition_load")(people.context("sysadmin"), {"content": text, "confirm": True})
+        return Case("sysadmin", page, page + "reset", {"edition": "2569"}, _count(StoredEdition), 0)
+    return Case("sysadmin", page, page + "year", {"fiscal_year": "2570", "edition": "2569"},
+                lambda: model.Session.query(FiscalYearEdition.edition).filter_by(fiscal_year=2570).scalar(), "2569")
+
+
 CASES: dict[str, Callable[[Any], Case]] = {
     "submit": lambda p: _transition(p, "draft", "submit", "editor", "pending"),
     "approve": lambda p: _transition(p, "pending", "approve", "admin", "published"),
@@ -206,6 +226,7 @@ CASES: dict[str, Callable[[Any], Case]] = {
     "feedback-respond": _feedback_respond,
     "itas-explanation": _itas_explanation,
     "records-fetch": _records_fetch,
+    **{f"edition-{step}": (lambda p, step=step: _edition(p, step)) for step in ("load", "confirm", "reset", "year")},
 }
 for _form in ("question", "feedback", "complaint", "status-lookup"):
     for _role in ("anonymous", "member"):
@@ -237,8 +258,9 @@ def test_a_post_without_the_token_is_refused_and_with_it_goes_through(web, name,
 
     page = browser.get(case.page)
     assert page.status_code == 200
-    done = browser.post(case.url, data=dict(case.data, _csrf_token=field_token(page.body, case.url)),
-                        follow_redirects=False)
+    token = field_token(page.body, case.url) if case.form_on_page else BeautifulSoup(
+        page.body, "html.parser").find("meta", {"name": "_csrf_token"})["content"]
+    done = browser.post(case.url, data=dict(case.data, _csrf_token=token), follow_redirects=False)
     assert done.status_code == case.status, done.body
     assert case.state() == case.after
     if case.shows:
@@ -294,6 +316,10 @@ ROUTES = {
     "/oit/<org>/feedback": ("feedback-anonymous", "feedback-member"),
     "/oit/<org>/complaints/new": ("complaint-anonymous", "complaint-member"),
     "/oit/complaints/status": ("status-lookup-anonymous", "status-lookup-member"),
+    "/ckan-admin/oit-editions/load": ("edition-load",),
+    "/ckan-admin/oit-editions/confirm": ("edition-confirm",),
+    "/ckan-admin/oit-editions/reset": ("edition-reset",),
+    "/ckan-admin/oit-editions/year": ("edition-year",),
 }
 
 

@@ -63,6 +63,16 @@ def continued(found: dict, item: Any, wanted: list[Expected]) -> list[dict[str, 
             if key in item.continues and year in years and (year, period) not in periods for d in datasets]
 
 
+def last_year(found: dict, item: Any, fiscal_year: int) -> list[dict[str, Any]]:
+    """The previous fiscal year's datasets under the item's keys, for an item that
+    wants this year's (what the agency renews or replaces under the new list)."""
+    if item.cadence == "previous-year":
+        return []
+    before = str(fiscal_year - 1)
+    return [_listed(d) for (key, year, _), datasets in found.items()
+            if key in item.counted_keys and year == before for d in datasets]
+
+
 def show(context: dict[str, Any], org: dict[str, Any], fiscal_year: int,
          as_of: datetime.date) -> dict[str, Any]:
     resolution = frameworks.resolve(fiscal_year)
@@ -86,7 +96,8 @@ def show(context: dict[str, Any], org: dict[str, Any], fiscal_year: int,
         items.append({"code": item.code, "key": item.key, "name": {"th": item.name_th, "en": item.name_en},
                       "category": item.category, "cadence": item.cadence, "placeholder": item.placeholder,
                       "confidence": item.confidence, "continues": list(item.continues), "periods": periods,
-                      "continued": continued(found, item, wanted_periods)})
+                      "continued": continued(found, item, wanted_periods),
+                      "last_year": last_year(found, item, fiscal_year)})
     return {"organization": org["name"], "fiscal_year": fiscal_year, "as_of": as_of.isoformat(),
             "edition": edition.edition, "provisional": resolution.provisional,
             "due": due_count, "published": published_count,

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 TYPES = ["oit-organization", "oit-operation", "oit-budget", "oit-procurement",
          "oit-hr", "oit-complaint", "oit-integrity"]
 FISCAL_YEAR = 2569
+ROUND_FISCAL_YEAR = 2567      # the 2569 list has no monitoring-round items; the 2567 list serves 2566-2567
 
 
 @pytest.fixture
@@ -29,8 +30,8 @@ def call(action, user, **data):
     return tk.get_action(action)({"user": user["name"], "ignore_auth": False}, data)
 
 
-def first_item(dataset_type, cadences=None):
-    edition = frameworks.edition_for(FISCAL_YEAR)
+def first_item(dataset_type, cadences=None, fiscal_year=FISCAL_YEAR):
+    edition = frameworks.edition_for(fiscal_year)
     return next(i for i in edition.items
                 if i.dataset_type == dataset_type and (cadences is None or i.cadence in cadences))
 
@@ -128,13 +129,18 @@ def test_monthly_items_need_a_month_inside_their_fiscal_year(editor, org):
 
 
 def test_round_reports_need_an_existing_round(editor, org):
-    round_item = first_item("oit-budget", {"round"})
-    errors = errors_of("package_create", editor, **valid_data("oit-budget", org, round_item, period=""))
+    round_item = first_item("oit-budget", {"round"}, fiscal_year=ROUND_FISCAL_YEAR)
+    assert (round_item.edition, round_item.key) == ("2567", "operation-budget-round-report")
+    year = str(ROUND_FISCAL_YEAR)
+    errors = errors_of("package_create", editor, **valid_data("oit-budget", org, round_item, fiscal_year=year,
+                                                              period=""))
     assert "ต้องระบุรอบ" in errors["period"][0]
-    errors = errors_of("package_create", editor, **valid_data("oit-budget", org, round_item, period="3"))
+    errors = errors_of("package_create", editor, **valid_data("oit-budget", org, round_item, fiscal_year=year,
+                                                              period="3"))
     assert "period" in errors  # 5-month rounds: only rounds 1 and 2 fit in a year
-    created = call("package_create", editor, **valid_data("oit-budget", org, round_item, period="รอบที่ 2"))
-    assert created["period"] == "round-2"
+    created = call("package_create", editor, **valid_data("oit-budget", org, round_item, fiscal_year=year,
+                                                          period="รอบที่ 2"))
+    assert created["period"] == "round-2" and created["fiscal_year"] == year
 
 
 def test_annual_items_take_no_period(editor, org):
@@ -154,8 +160,8 @@ def test_amounts_are_normalised_and_never_negative(editor, org):
 
 
 def test_egp_project_numbers_have_eleven_digits(editor, org):
-    data = valid_data("oit-procurement", org, first_item("oit-procurement", {"current-year"}),
-                      egp_project_number="6908964901")
+    # any procurement item takes the field: the 2569 list's first (the monthly summary, with its month)
+    data = valid_data("oit-procurement", org, first_item("oit-procurement"), egp_project_number="6908964901")
     assert "11" in errors_of("package_create", editor, **data)["egp_project_number"][0]
     data["egp_project_number"] = "๖๙๐๘๙๖๔๙๐๑๗"
     assert call("package_create", editor, **data)["egp_project_number"] == "69089649017"

@@ -28,6 +28,19 @@ def filter_by_extras(query: Any, **pairs: str) -> Any:
     return query
 
 
+def distinct_extra_values(key: str) -> set[str]:
+    """The values datasets that are not deleted hold in one extra."""
+    import sqlalchemy as sa
+
+    if CKAN_2_12:
+        statement = sa.text("SELECT DISTINCT p.extras ->> :key FROM package p "
+                            "WHERE p.state <> 'deleted' AND p.extras ? :key")
+    else:
+        statement = sa.text("SELECT DISTINCT e.value FROM package_extra e JOIN package p ON p.id = e.package_id "
+                            "WHERE e.key = :key AND coalesce(e.state, 'active') = 'active' AND p.state <> 'deleted'")
+    return {r[0] for r in model.Session.execute(statement, {"key": key}) if r[0]}
+
+
 def unload_plugins() -> None:
     """Unload what ``ckan.plugins.load_all()`` loaded, as CKAN's ``with_plugins`` ends
     (2.12 has no system plugins any more, nor ``unload_non_system_plugins``)."""

@@ -61,7 +61,9 @@ def with_oit_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     if not key or not fiscal_year or not dataset_types.is_oit_type(pkg_dict.get("type")):
         return pkg_dict
     try:
-        item = disclosure.resolve_item(str(key), pkg_dict["type"], int(fiscal_year))
+        # a key the year's edition merged is indexed as the item that continues it
+        item = frameworks.counting_item(str(key), int(fiscal_year)) or disclosure.resolve_item(
+            str(key), pkg_dict["type"], int(fiscal_year))
     except (ValueError, disclosure.DisclosureError, frameworks.FrameworkError):
         return pkg_dict
     pkg_dict["oit_code"] = item.code

@@ -28,31 +28,33 @@ def periods(result, key):
     return {p["period"]: p for p in item["periods"]}
 
 
-@freeze_time("2026-03-15")
-def test_fy_2569_as_of_15_march_2026(office):
-    for month in ("2025-10", "2025-11", "2025-12", "2026-01"):
+# The 2567 list's procurement plan and monitoring rounds: a fiscal year that edition serves.
+@freeze_time("2024-03-15")
+def test_fy_2567_as_of_15_march_2024(office):
+    for month in ("2023-10", "2023-11", "2023-12", "2024-01"):
         make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
-             fiscal_year="2569", period=month)
-    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
-    make(office, "published", type="oit-budget", item_key="operation-budget-annual-report", fiscal_year="2568")
+             fiscal_year="2567", period=month)
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2567")
+    make(office, "published", type="oit-budget", item_key="operation-budget-annual-report", fiscal_year="2566")
 
     result = tk.get_action("oit_compliance_show")({"user": office.users["admin"]["name"]},
-                                                  {"id": office.org["name"], "fiscal_year": "2569"})
-    assert result["as_of"] == "2026-03-15" and result["edition"] == "2567"
+                                                  {"id": office.org["name"], "fiscal_year": "2567"})
+    assert result["as_of"] == "2024-03-15" and result["edition"] == "2567" and not result["provisional"]
+    assert len(result["items"]) == 43
 
     monthly = periods(result, "procurement-monthly-summary")
-    assert [monthly[m]["status"] for m in ("2025-10", "2025-11", "2025-12", "2026-01")] == ["published"] * 4
-    assert monthly["2026-02"]["status"] == "overdue"
-    assert monthly["2026-03"]["status"] == "not_yet_due"
-    assert monthly["2025-10"]["datasets"][0]["name"]
+    assert [monthly[m]["status"] for m in ("2023-10", "2023-11", "2023-12", "2024-01")] == ["published"] * 4
+    assert monthly["2024-02"]["status"] == "overdue"
+    assert monthly["2024-03"]["status"] == "not_yet_due"
+    assert monthly["2023-10"]["datasets"][0]["name"]
 
     rounds = periods(result, "operation-budget-round-report")
-    assert rounds["round-1"]["due"] <= "2026-03-15"            # the 5-month round has ended: it is due
+    assert rounds["round-1"]["due"] <= "2024-03-15"            # the 5-month round has ended: it is due
     assert rounds["round-1"]["status"] == "overdue"
     assert rounds["round-2"]["status"] == "not_yet_due"
 
     previous = periods(result, "operation-budget-annual-report")
-    assert previous["year"]["fiscal_year"] == 2568 and previous["year"]["status"] == "published"
+    assert previous["year"]["fiscal_year"] == 2566 and previous["year"]["status"] == "published"
 
     plan = periods(result, "procurement-plan")
     assert plan["year"]["status"] == "pending"                   # pending does not count as published
@@ -61,11 +63,11 @@ def test_fy_2569_as_of_15_march_2026(office):
     assert 0 < result["score"] < 1
 
 
-@freeze_time("2026-03-15")
+@freeze_time("2024-03-15")   # the procurement plan is a 2567-list item
 def test_outsiders_see_only_what_is_published(office):
-    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2567")
     public = tk.get_action("oit_compliance_show")({"user": ""}, {"id": office.org["name"]})
-    assert public["fiscal_year"] == 2569
+    assert public["fiscal_year"] == 2567
     assert periods(public, "procurement-plan")["year"]["status"] == "overdue"
     assert periods(public, "procurement-plan")["year"]["datasets"] == []
 
@@ -95,10 +97,14 @@ def test_the_itas_export_of_the_demo_agency(app, cli):
     sheet = tk.get_action("oit_itas_export")({"user": ""}, {"id": org, "fiscal_year": "2569"})
     edition = tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})
     assert [r["code"] for r in sheet["rows"]] == [i["code"] for i in edition["items"]]
-    # nothing published; the director and staff answer Q&A (O8) and feedback (O30) on the portal;
-    # no complaint officer is designated yet and no e-service address is set
+    assert len(sheet["rows"]) == 26
+    # nothing published; the director and staff answer Q&A (2569 O3 contact and questions) and
+    # feedback (O19 participation) on the portal; no complaint officer is designated yet (O17)
+    # and no e-service address is set (O10)
+    assert {r["code"]: r["key"] for r in sheet["rows"] if r["code"] in ("O3", "O19")} == {
+        "O3": "contact-and-questions", "O19": "participation"}
     assert {r["code"]: r["answer"] for r in sheet["rows"]} == {
-        r["code"]: "มี" if r["code"] in ("O8", "O30") else "ไม่มี" for r in sheet["rows"]}
+        r["code"]: "มี" if r["code"] in ("O3", "O19") else "ไม่มี" for r in sheet["rows"]}
     for row in sheet["rows"]:
         path = row["url"].replace("http://test.ckan.net", "")
         assert path.startswith(f"/oit/{org}/2569/") and app.get(path).status_code == 200, path
@@ -156,7 +162,7 @@ def test_remind_tells_the_sysadmins_once_that_the_year_has_no_confirmed_edition(
         assert "2571" not in cli.invoke(ckan_command, ["oit", "remind"]).output
 
 
-@freeze_time("2026-03-15")
+@freeze_time("2024-03-15")   # the procurement plan is a 2567-list item
 def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private_status():
     from ckan.tests import factories
 
@@ -172,12 +178,12 @@ def test_a_supervisor_sees_the_rollup_and_an_editor_not_the_other_childs_private
 
     context = {"user": sysadmin["name"]}
     plan = tk.get_action("package_create")(context, {"type": "oit-procurement", "owner_org": child_a["id"],
-                                                     "item_key": "procurement-plan", "fiscal_year": "2569"})
+                                                     "item_key": "procurement-plan", "fiscal_year": "2567"})
     tk.get_action("oit_submit")(context, {"id": plan["id"]})                 # pending in A
     for owner in (child_a, child_b):
         monthly = tk.get_action("package_create")(context, {
             "type": "oit-procurement", "owner_org": owner["id"], "item_key": "procurement-monthly-summary",
-            "fiscal_year": "2569", "period": "2025-10"})
+            "fiscal_year": "2567", "period": "2023-10"})
         tk.get_action("oit_submit")(context, {"id": monthly["id"]})
         tk.get_action("oit_approve")({"user": approver["name"]}, {"id": monthly["id"]})  # four eyes
 
@@ -263,10 +269,14 @@ def test_codes_sort_as_numbers():
         "9.1", "9.5", "10.1", "10.2", "O1", "O9", "O10", "O43"]
 
 
+# the 2567 list: seven categories 9.1-10.2 and 43 items, where the order of numbers shows
+_FY_2567 = {"as_of": "2024-03-15", "fiscal_year": "2567"}
+
+
 def test_the_dashboard_lists_categories_and_items_in_their_numbers_order(office, app):
     make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
-         fiscal_year="2569", period="2025-10")
-    soup = _dashboard(app, office)
+         fiscal_year="2567", period="2023-10")
+    soup = _dashboard(app, office, **_FY_2567)
     categories = [tr.select_one("td").get_text(" ", strip=True).split(" ")[0] for tr in soup.select(".oit-progress tbody tr")]
     assert categories == ["9.1", "9.2", "9.3", "9.4", "9.5", "10.1", "10.2"]
     codes = [tr["data-code"] for tr in soup.select(".oit-items tr.oit-item")]
@@ -279,9 +289,9 @@ def test_the_dashboard_lists_categories_and_items_in_their_numbers_order(office,
 
 def test_the_dashboard_says_each_status_in_words_beside_its_colour(office, app):
     make(office, "published", type="oit-procurement", item_key="procurement-monthly-summary",
-         fiscal_year="2569", period="2025-10")
-    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2569")
-    soup = _dashboard(app, office)
+         fiscal_year="2567", period="2023-10")
+    make(office, "pending", type="oit-procurement", item_key="procurement-plan", fiscal_year="2567")
+    soup = _dashboard(app, office, **_FY_2567)
     words = {"published": "เผยแพร่แล้ว", "pending": "รออนุมัติ", "overdue": "เกินกำหนด", "not_yet_due": "ยังไม่ถึงกำหนด"}
     items = {tr["data-code"]: tr.select_one(".oit-state") for tr in soup.select(".oit-items tr.oit-item")}
     assert [(items[c]["class"], items[c].get_text(strip=True)) for c in ("O19", "O21", "O1")] == [
@@ -290,7 +300,7 @@ def test_the_dashboard_says_each_status_in_words_beside_its_colour(office, app):
         (["oit-state", "oit-state-overdue"], words["overdue"])]
     assert {span.get_text(strip=True) for span in soup.select(".oit-late .oit-state")} == {"เกินกำหนด"}
     assert all(span.get_text(strip=True) for span in soup.select(".oit-state"))
-    english = _dashboard(app, office, prefix="/en")
+    english = _dashboard(app, office, prefix="/en", **_FY_2567)
     assert {span.get_text(strip=True) for span in english.select(".oit-items .oit-state")} == {
         "Awaiting approval", "Overdue"}
 

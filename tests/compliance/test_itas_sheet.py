@@ -25,8 +25,9 @@ pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 AS_OF = "2026-03-15"      # FY 2569: October to February are due, March is not
 MONTHLY = "procurement-monthly-summary"
-# the items of the 2567 edition (used for FY 2569) that a portal channel answers
-CHANNEL_ITEMS = {"O8": "questions", "O18": "e-service", "O28": "complaints", "O30": "feedback"}
+# the items of the 2569 edition that a portal channel answers (their `channel:`)
+CHANNEL_ITEMS = {"O3": "questions", "O10": "e-service", "O17": "complaints", "O19": "feedback"}
+MONTHLY_CODE = "O11"      # 2569 O11 procurement-monthly-summary, twelve months
 E_SERVICE = "https://eservice.example.go.th/request"
 THAI = re.compile(r"[\u0e00-\u0e7f]+")
 
@@ -67,14 +68,17 @@ def test_the_portals_working_channels_answer_their_items(people):
     rows = by_code(sheet(org))
     assert {code: row["answer"] for code, row in rows.items()} == {
         code: "มี" if code in CHANNEL_ITEMS else "ไม่มี" for code in rows}
+    assert {code: rows[code]["key"] for code in CHANNEL_ITEMS} == {
+        "O3": "contact-and-questions", "O10": "e-service-and-statistics", "O17": "complaint-channel",
+        "O19": "participation"}
     assert {code: rows[code]["channel"] for code in CHANNEL_ITEMS} == {
-        "O8": {"name": "questions", "url": site(f"/oit/{org}/questions")},
-        "O18": {"name": "e-service", "url": E_SERVICE},
-        "O28": {"name": "complaints", "url": site(f"/oit/{org}/complaints/new")},
-        "O30": {"name": "feedback", "url": site(f"/oit/{org}/feedback")},
+        "O3": {"name": "questions", "url": site(f"/oit/{org}/questions")},
+        "O10": {"name": "e-service", "url": E_SERVICE},
+        "O17": {"name": "complaints", "url": site(f"/oit/{org}/complaints/new")},
+        "O19": {"name": "feedback", "url": site(f"/oit/{org}/feedback")},
     }
     assert all(row["channel"] is None for code, row in rows.items() if code not in CHANNEL_ITEMS)
-    assert itas.evidence_text(rows["O8"], "th") == f"ถาม-ตอบ (Q&A) บนพอร์ทัลนี้: {site(f'/oit/{org}/questions')}"
+    assert itas.evidence_text(rows["O3"], "th") == f"ถาม-ตอบ (Q&A) บนพอร์ทัลนี้: {site(f'/oit/{org}/questions')}"
     assert itas.evidence_text(rows["O1"], "en") == "Not published yet"
 
 
@@ -93,7 +97,7 @@ def test_without_working_channels_the_channel_items_are_not_available(office):
                user=office.users["editor"]["name"])
     rows = by_code(sheet(office.org["name"]))
     assert {code: rows[code]["answer"] for code in CHANNEL_ITEMS} == {
-        "O8": "มี", "O18": "ไม่มี", "O28": "ไม่มี", "O30": "มี"}
+        "O3": "มี", "O10": "ไม่มี", "O17": "ไม่มี", "O19": "มี"}
     # without its editors and admins, the organisation's Q&A has nobody to answer
     for role in ("editor", "admin"):
         office.act("sysadmin", "organization_member_delete", id=office.org["id"], username=office.users[role]["name"])
@@ -103,28 +107,30 @@ def test_without_working_channels_the_channel_items_are_not_available(office):
 
 def test_a_monthly_item_is_available_only_with_every_due_month(office):
     # before any month is due, nothing published is no "has"
-    early = by_code(sheet(office.org["name"], as_of="2025-10-05"))["O21"]
+    early = by_code(sheet(office.org["name"], as_of="2025-10-05"))[MONTHLY_CODE]
     assert (early["answer"], early["periods"]) == ("ไม่มี", {"published": 0, "due": 0, "total": 12})
     # the case: one month of twelve published is no "has"
     publish(office, "2025-10")
-    row = by_code(sheet(office.org["name"]))["O21"]
+    row = by_code(sheet(office.org["name"]))[MONTHLY_CODE]
     assert (row["answer"], row["has"], row["periods"]) == ("ไม่มี", False, {"published": 1, "due": 5, "total": 12})
     assert itas.evidence_text(row, "th") == "เผยแพร่แล้ว 1/12 เดือน (ถึงกำหนดแล้ว 5 เดือน)"
     assert itas.evidence_text(row, "en") == "1/12 months published, 5 due"
 
     for month in ("2025-11", "2025-12", "2026-01"):
         publish(office, month)
-    row = by_code(sheet(office.org["name"]))["O21"]
+    row = by_code(sheet(office.org["name"]))[MONTHLY_CODE]
     assert (row["answer"], row["periods"]) == ("ไม่มี", {"published": 4, "due": 5, "total": 12})
     publish(office, "2026-02")
-    row = by_code(sheet(office.org["name"]))["O21"]
+    row = by_code(sheet(office.org["name"]))[MONTHLY_CODE]
     assert (row["answer"], row["periods"]) == ("มี", {"published": 5, "due": 5, "total": 12})
     assert itas.evidence_text(row, "th") == "เผยแพร่แล้ว 5/12 เดือน (ถึงกำหนดแล้ว 5 เดือน)"
     # published ahead of its due date, a month counts at once
-    ahead = by_code(sheet(office.org["name"], as_of="2025-11-05"))["O21"]
+    ahead = by_code(sheet(office.org["name"], as_of="2025-11-05"))[MONTHLY_CODE]
     assert (ahead["answer"], ahead["periods"]) == ("มี", {"published": 5, "due": 0, "total": 12})
-    # a round item counts its rounds the same way
-    rounds = by_code(sheet(office.org["name"]))["O12"]
+    # a round item counts its rounds the same way: 2569 has none, so the 2567 list's O12
+    # (budget round report) in FY 2567, at the same point of that year
+    rounds = by_code(sheet(office.org["name"], fiscal_year="2567", as_of="2024-03-15"))["O12"]
+    assert rounds["key"] == "operation-budget-round-report"
     assert (rounds["answer"], rounds["periods"]) == ("ไม่มี", {"published": 0, "due": 1, "total": 2})
     assert itas.evidence_text(rounds, "en") == "0/2 rounds published, 1 due"
 
@@ -137,13 +143,13 @@ def test_the_csv_and_xlsx_say_the_evidence(people, app):
     table = list(csv.reader(io.StringIO(lines)))
     assert table[0] == ["ข้อ", "รายการ", "มี/ไม่มี", "URL", "คำอธิบายเพิ่มเติม", "หลักฐาน"]
     rows = {row[0]: row for row in table[1:]}
-    assert rows["O21"][2] == "ไม่มี"
-    assert rows["O21"][5] == "เผยแพร่แล้ว 1/12 เดือน (ถึงกำหนดแล้ว 5 เดือน)"
-    assert rows["O18"][2] == "มี" and rows["O18"][5] == f"ระบบบริการออนไลน์ (E-Service) ของหน่วยงาน: {E_SERVICE}"
+    assert rows[MONTHLY_CODE][2] == "ไม่มี"
+    assert rows[MONTHLY_CODE][5] == "เผยแพร่แล้ว 1/12 เดือน (ถึงกำหนดแล้ว 5 เดือน)"
+    assert rows["O10"][2] == "มี" and rows["O10"][5] == f"ระบบบริการออนไลน์ (E-Service) ของหน่วยงาน: {E_SERVICE}"
     assert rows["O1"][2] == "ไม่มี" and rows["O1"][5] == "ยังไม่เผยแพร่"
     book = openpyxl.load_workbook(io.BytesIO(app.get(f"/oit/{org}/2569/itas.xlsx").get_data()))
     cells = {row[0].value: [c.value for c in row] for row in book.active.iter_rows(min_row=2)}
-    assert cells["O28"][2] == "มี" and cells["O28"][5].endswith(f"/oit/{org}/complaints/new")
+    assert cells["O17"][2] == "มี" and cells["O17"][5].endswith(f"/oit/{org}/complaints/new")
 
 
 def test_the_channel_mapping_is_data_and_names_known_items_and_channels():
@@ -193,10 +199,10 @@ def test_the_page_has_the_downloads_for_all_and_the_editor_for_the_admins(office
         "ดาวน์โหลด CSV", "ดาวน์โหลด XLSX (Excel)"]
     forms = soup.select("form.oit-itas-explanation")
     items = soup.select("table.oit-itas tbody tr")
-    assert len(items) == 43
+    assert len(items) == 26
     cell = soup.select_one(f"#itas-{MONTHLY} .oit-explanation")
     if edits:
-        assert len(forms) == 43
+        assert len(forms) == 26
         assert {urlsplit(f["action"]).path for f in forms} == {f"/oit/{org}/2569/itas/explanation"}
         assert all(f.find("input", {"name": "_csrf_token"})["value"] for f in forms)
         assert cell.find("textarea", {"name": "text"}).get_text() == SAVED
@@ -275,7 +281,7 @@ def test_the_english_page_says_the_answers_in_english(people, app):
     body = app.get(f"/en/oit/{org}/2569/itas.html").body
     soup = BeautifulSoup(body, "html.parser")
     answers = [td.get_text(strip=True) for td in soup.select("td.oit-answer")]
-    assert len(answers) == 43 and set(answers) == {"Available", "Not available"}
+    assert len(answers) == 26 and set(answers) == {"Available", "Not available"}
     assert answers.count("Available") == 3          # Q&A, complaints, feedback
     assert _thai_shown(body) == []
     assert soup.select_one("#itas-procurement-monthly-summary .oit-evidence").get_text(strip=True).startswith(

@@ -319,3 +319,25 @@ def test_a_new_cycle_with_its_own_round_length_and_due_dates_serves_its_fiscal_y
     assert by_key["news"]["periods"][0]["due"] == "2027-03-31"
     # the 2569 list still serves 2569, with its own six-month rounds and the configured due dates
     assert tk.get_action("oit_framework_show")({}, {"fiscal_year": 2569})["monitoring_round_months"] == 6
+
+
+def test_datasets_are_indexed_again_with_the_codes_now_in_force(office):
+    from support.jobs import run_jobs
+
+    item = frameworks.edition("2569").item_by_code("O21")
+    dataset = office.act("editor", "package_create", type=item.dataset_type, owner_org=office.org["id"],
+                         item_key=item.key, fiscal_year="2569")
+
+    def indexed_code() -> str:
+        found = tk.get_action("package_search")({"user": office.users["sysadmin"]["name"]}, {
+            "fq": f'id:"{dataset["id"]}"', "include_private": True, "include_drafts": True, "rows": 0,
+            "facet.field": '["oit_code"]'})
+        return list(found["facets"]["oit_code"])
+
+    assert indexed_code() == ["O21"]
+    load(office.context("sysadmin"), as_upload(corrected_2569()), confirm=True)  # O21 and O22 swap
+    run_jobs()
+    assert indexed_code() == ["O22"]
+    tk.get_action("oit_edition_reset")(office.context("sysadmin"), {"edition": "2569"})
+    run_jobs()
+    assert indexed_code() == ["O21"]

@@ -214,11 +214,11 @@ def test_the_portal_may_refuse_doubtful_tables_outright(office, app):
 def test_no_table_or_valid_tables_need_no_confirmation(office):
     # a PDF link of a records item
     assert office.act("editor", "oit_submit", id=office.dataset("draft")["id"])["oit_status"] == "pending"
-    # an uploaded CSV of an item that has no table schema
+    # an uploaded CSV of an item that has no table schema (2569 O12, a document)
     other = office.act("editor", "package_create", type="oit-procurement", owner_org=office.org["id"],
-                       item_key="procurement-announcements", fiscal_year="2569")
+                       item_key="procurement-annual-report", fiscal_year="2569")
     office.made_ids.append(other["id"])
-    _upload(office, other["id"], "announcements", b"a,b\n1,2\n")
+    _upload(office, other["id"], "annual-report", b"a,b\n1,2\n")
     assert office.act("editor", "oit_submit", id=other["id"])["oit_status"] == "pending"
     # a loaded table
     loaded = office.dataset("draft")

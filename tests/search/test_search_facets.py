@@ -39,7 +39,7 @@ def test_package_search_facets_on_category_item_and_fiscal_year(disclosures):
     assert facets["fiscal_year"] == {"2569": 2, "2568": 1}
     assert facets["item_key"] == {"procurement-monthly-summary": 2, "hr-policy": 1}
     assert sum(facets["oit_category"].values()) == 3
-    assert facets["oit_code"]["O21"] == 2  # the 2567 edition's code for the monthly summary
+    assert facets["oit_code"]["O11"] == 2  # the 2569 edition's code for the monthly summary
     labels = {i["name"]: i["display_name"] for i in result["search_facets"]["item_key"]["items"]}
     assert labels["procurement-monthly-summary"].startswith("สรุปผลการจัดซื้อจัดจ้าง")
 

@@ -97,16 +97,17 @@ def test_staff_get_what_is_due_their_drafts_and_what_was_returned_with_the_reaso
     # published, pending and returned periods are not due; April is due on 10 May, too far ahead
     for period in ("2025-10", "2025-12", "2026-01", "2026-04"):
         assert (MONTHLY, period) not in due
-    # the plan of the year was due on 1 March: overdue. What comes back every month or round
-    # comes first (the yearly items, all due early in the year, would bury it), then the
-    # yearly ones, each part most urgent first
-    assert due[("procurement-plan", "year")]["status"] == "overdue"
-    assert due[(MONTHLY, "2026-02")]["recurring"] and not due[("procurement-plan", "year")]["recurring"]
+    # a plan of the year (2569 O13, the HR management plan) was due on 1 March: overdue. What comes
+    # back every month or round comes first (the yearly items, all due early in the year, would
+    # bury it), then the yearly ones, each part most urgent first
+    plan = due[("hr-management-plan", "year")]
+    assert (plan["code"], plan["status"]) == ("O13", "overdue")
+    assert due[(MONTHLY, "2026-02")]["recurring"] and not plan["recurring"]
     order = [(not e["recurring"], e["status"] != "overdue") for e in org["due"]]
     assert order == sorted(order) and order[0] == (False, False) and order[-1][0]
 
     february = due[(MONTHLY, "2026-02")]
-    assert february["code"] == "O21" and february["dataset_type"] == "oit-procurement"
+    assert february["code"] == "O11" and february["dataset_type"] == "oit-procurement"  # the 2569 list's code
     assert february["datasets"] == []
     url = urlsplit(february["create_url"])
     assert url.path == "/oit-procurement/new"

@@ -18,14 +18,20 @@ compliance = Blueprint("oit_compliance", __name__)
 @compliance.route("/oit/<org>/<int:fiscal_year>/<item_key>")
 def landing(org: str, fiscal_year: int, item_key: str):
     organization = model.Group.get(org)
+    in_range = 2400 < fiscal_year < 2800
     # a key the year's edition merged into another item keeps its address: it shows that item
-    item = frameworks.counting_item(item_key, fiscal_year) if 2400 < fiscal_year < 2800 else None
+    item = frameworks.counting_item(item_key, fiscal_year) if in_range else None
+    # a key a newer list dropped keeps the address of what was published under it
+    kept = frameworks.any_item(item_key) if item is None and in_range else None
+    item = item or kept
     if organization is None or not organization.is_organization or item is None:
         return tk.abort(404)
     periods = expected(item, fiscal_year)
     result = disclosure_query.public(
         organization=organization.id, item_keys=item.counted_keys,
         fiscal_years=sorted({p.fiscal_year for p in periods}), rows=1000, sort="metadata_modified desc")
+    if kept is not None and not result["results"]:
+        return tk.abort(404)
     found = disclosure_query.by_disclosure(result["results"])
     rows = [{"expected": p, "datasets": monitor.matches(found, item, str(p.fiscal_year), p.period)} for p in periods]
     from ckanext.oit.work.todo import landing_create_urls  # the organisation's editors create what is missing

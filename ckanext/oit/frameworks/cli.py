@@ -53,7 +53,7 @@ def load(path: Path, name: str | None, yes: bool, comment: str | None) -> None:
     if not (yes or click.confirm("Store this edition?", default=False)):
         click.echo("nothing stored")
         return
-    _call("oit_edition_load", {**data, "upload": upload(), "confirm": True})
+    _call("oit_edition_load", {**data, "upload": upload(), "confirm": True, "revision": preview["revision"]})
     click.echo(f"edition {preview['edition']} stored")
 
 

@@ -4,7 +4,7 @@ The packaged files (read and checked when the plugin is configured) are the
 defaults; editions and fiscal-year choices a sysadmin stored in PostgreSQL
 (frameworks/store.py) come on top. Each process keeps the combined view and
 re-reads it when the revision token in the database changes, checked once per
-web request (and at every call outside one: jobs, commands), so every web node
+web request (and every two seconds at most outside one: jobs, commands), so every web node
 and worker agrees without a restart.
 """
 from __future__ import annotations
@@ -105,9 +105,10 @@ def _combined(rows: list[tuple[str, str]], year_rows: list[tuple[int, str]], tok
             candidate[name] = stored_edition(name, json.loads(text), f"oit_edition {name}")
             check_across_editions(candidate, only=name)
             editions = candidate
-        except (ValueError, FrameworkError) as error:
+        except Exception as error:  # noqa: BLE001 - one bad row must not take every page down
             # a stored edition the installed code no longer accepts (a dataset type
-            # removed in an upgrade): the packaged one serves, and doctor reports it
+            # removed in an upgrade, a check that reads it otherwise): the packaged
+            # one serves, and doctor reports it
             log.error("stored OIT edition %s is not usable: %s", name, error)
     stored_years = {year: name for year, name in year_rows if name in editions}
     return _State(token, editions, {**_configured_map, **stored_years}, stored_years)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 import uuid
 from typing import Any
 
@@ -50,18 +51,48 @@ def rows() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
     return [(r[0], r[1]) for r in editions], [(int(r[0]), r[1]) for r in years]
 
 
+# outside a web request (a job, a command) the token is read again at most this often
+OUTSIDE_REQUEST_SECONDS = 2.0
+_UNCHECKED = object()
+_last_outside: list[Any] = [_UNCHECKED, 0.0]   # the token last read outside a request, and when
+
+
 def checked_in_this_request(current: Any) -> bool:
+    """Was the token already read for this request (or, outside one, a moment ago)?"""
     from flask import g, has_request_context
-    return has_request_context() and getattr(g, _REQUEST_FLAG, _UNCHECKED) == current
+    if has_request_context():
+        return getattr(g, _REQUEST_FLAG, _UNCHECKED) == current
+    seen, at = _last_outside
+    return seen == current and time.monotonic() - at < OUTSIDE_REQUEST_SECONDS
 
 
 def mark_checked(value: Any) -> None:
     from flask import g, has_request_context
     if has_request_context():
         setattr(g, _REQUEST_FLAG, value)
+    else:
+        _last_outside[:] = [value, time.monotonic()]
 
 
-_UNCHECKED = object()
+# one change of the editions at a time, across processes (held until the commit)
+_LOCK_KEY = 0x0117_ED17_0008
+
+
+def lock() -> Any:
+    """Wait for any other change of the editions to be committed, and hold off the
+    next until this transaction ends; the revision token as it then is."""
+    session = model.Session
+    session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _LOCK_KEY})
+    row = session.execute(sa.text(f"SELECT token FROM {EditionsRevision.__tablename__} WHERE id = :id"),
+                          {"id": _REVISION_ID}).first()
+    return row[0] if row else None
+
+
+def keys_in_use() -> set[str]:
+    """The item keys that datasets (not deleted) carry."""
+    from ckanext.oit import compat
+
+    return compat.distinct_extra_values("item_key")
 
 
 def _bump() -> None:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 import yaml
 
 from ckanext.oit import spreadsheet_cells
-from ckanext.oit.frameworks.loader import DUE_KEYS, Edition, FrameworkError
+from ckanext.oit.frameworks.loader import DUE_KEYS, Edition, FrameworkError, load_yaml
 from ckanext.oit.i18n_messages import Message
 from ckanext.oit.records import reading
 
@@ -92,10 +92,10 @@ def read_document(data: bytes, filename: str, base: Edition | None = None) -> tu
     kind = format_of(filename, data)
     if kind == "yaml":
         try:
-            raw = yaml.safe_load(data.decode("utf-8-sig"))
-        except (UnicodeDecodeError, yaml.YAMLError) as error:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
             raise FrameworkError(Message("%(where)s: cannot be read: %(error)s", where=shown, error=str(error))) from error
-        return raw, None
+        return load_yaml(text, shown), None
     try:
         if kind == "csv":
             if base is None:

@@ -82,7 +82,7 @@ def confirm():
     try:
         done = tk.get_action("oit_edition_load")(_context(), {
             "content": form.get("document") or "", "filename": "edition.yaml", "confirm": True,
-            "comment": form.get("comment") or None})
+            "comment": form.get("comment") or None, "revision": form.get("revision")})
     except tk.ValidationError as error:
         return _page({"load_errors": _errors(error)})
     tk.h.flash_success(tk._("Edition %(edition)s is stored and in use on every page now") % {"edition": done["edition"]})

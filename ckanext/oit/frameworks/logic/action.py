@@ -3,16 +3,18 @@ loads, corrects and chooses them in the running portal."""
 from __future__ import annotations
 
 import base64
+import contextlib
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.oit import disclosure, frameworks, transaction
-from ckanext.oit.frameworks import Edition, Item, diff, loader, registry, store, tabular
+from ckanext.oit.frameworks import Edition, Item, diff, jobs, loader, registry, store, tabular
 from ckanext.oit.frameworks.logic import schema
 from ckanext.oit.i18n_messages import both
 from ckanext.oit.parameters import validated
+from ckanext.oit.records import tables
 
 UPLOAD_MAX_BYTES = 5 * 1024 * 1024  # an item list is a few dozen rows
 
@@ -121,8 +123,33 @@ def _invalid(error: loader.FrameworkError) -> tk.ValidationError:
     return tk.ValidationError({"upload": [p.both() for p in problems]})
 
 
+@contextlib.contextmanager
+def _reindexed():
+    """A change of the editions in force: the next call reads them again, and the
+    datasets whose O-codes or categories it changes are indexed again (a job)."""
+    years = jobs.fiscal_years_in_index()
+    before = jobs.resolutions(years)
+    yield
+    registry.forget()
+    jobs.queue_reindex(jobs.changed_years(before, jobs.resolutions(years)))
+
+
 def _actor(context: dict[str, Any]) -> model.User | None:
     return model.User.get(context.get("user") or "")
+
+
+def _refuse_orphaned_keys(before: dict[str, Edition], after: dict[str, Edition], field: str) -> None:
+    """Datasets keep their item key: a change that leaves a key in use in no edition
+    would make them impossible to edit, and their landing pages disappear."""
+    def keys(editions: dict[str, Edition]) -> set[str]:
+        return {i.key for e in editions.values() for i in e.items}
+
+    gone = keys(before) - keys(after)
+    orphaned = sorted(store.keys_in_use() & gone) if gone else []
+    if orphaned:
+        raise tk.ValidationError({field: [both(
+            "Datasets use the item key %(keys)s, which no edition would have then: keep it in an item of this "
+            "edition or of another one", keys=", ".join(orphaned))]})
 
 
 def oit_edition_load(context, data_dict):
@@ -134,6 +161,8 @@ def oit_edition_load(context, data_dict):
     :param filename: (optional) its name, which tells the format (``.xlsx``, ``.csv``, else YAML)
     :param edition: (CSV only) the edition whose items the file replaces
     :param confirm: (optional) store it; without, nothing is saved
+    :param revision: (optional, with ``confirm``) the ``revision`` the check returned: the
+        file is stored only if no edition changed since
     :param comment: (optional) why, for the audit trail
     :returns: ``edition``, ``replaces`` (the edition compared with), ``changes`` (each with
         ``change``: added, removed, renamed, renumbered, merged, split or changed, and a
@@ -143,6 +172,14 @@ def oit_edition_load(context, data_dict):
     tk.check_access("oit_edition_load", context, data_dict)
     data = validated(data_dict, schema.edition_load(), context)
     content, filename = _upload_bytes(data)
+    saved = bool(data.get("confirm"))
+    if saved:
+        # checked against the editions as they are once no other change is under way
+        now = store.lock()
+        if data.get("revision") is not None and data["revision"] != (now or ""):
+            raise tk.ValidationError({"revision": [both(
+                "The editions were changed since this file was checked: check the file again")]})
+    revision = store.token() or ""
     base = None
     if data.get("edition"):
         base = frameworks.edition(data["edition"])
@@ -150,26 +187,27 @@ def oit_edition_load(context, data_dict):
             raise tk.ValidationError({"edition": [both("There is no OIT edition %(edition)s", edition=data["edition"])]})
     try:
         document, where = tabular.read_document(content, filename, base)
-        parsed = loader.parse_edition(document, filename, registry.dataset_types(), where)
+        parsed = loader.parse_edition(document, filename, registry.dataset_types(), where, tables.names())
         current = registry.all_editions()
         candidate = dict(current)
         candidate[parsed.edition] = parsed
-        loader.check_across_editions(candidate, only=parsed.edition, item_where=where)
+        loader.check_across_editions(candidate, only=parsed.edition, item_where=where,
+                                     replaced=current.get(parsed.edition))
     except loader.FrameworkError as error:
         raise _invalid(error) from error
     if base is not None and parsed.edition != base.edition:
         raise tk.ValidationError({"edition": [both("The file is edition %(found)s, not %(edition)s",
                                                    found=parsed.edition, edition=base.edition)]})
+    _refuse_orphaned_keys(current, candidate, "upload")
     replaced = current.get(parsed.edition) or loader.previous_of(parsed, candidate)
     changes = diff.compare(replaced, parsed)
-    saved = bool(data.get("confirm"))
     if saved:
-        store.save(parsed.document, _actor(context), data.get("comment"), diff.for_api(changes))
-        transaction.commit(context)
-        registry.forget()
+        with _reindexed():
+            store.save(parsed.document, _actor(context), data.get("comment"), diff.for_api(changes))
+            transaction.commit(context)
     return {"edition": parsed.edition, "replaces": replaced.edition if replaced else None,
             "same_name": parsed.edition in current, "changes": diff.for_api(changes), "saved": saved,
-            "item_count": len(parsed.items), "document": parsed.document}
+            "item_count": len(parsed.items), "document": parsed.document, "revision": revision}
 
 
 def oit_edition_reset(context, data_dict):
@@ -182,14 +220,20 @@ def oit_edition_reset(context, data_dict):
     tk.check_access("oit_edition_reset", context, data_dict)
     data = validated(data_dict, schema.edition_name(), context)
     name = data["edition"]
+    store.lock()
     if name not in registry.packaged() and name in registry.fiscal_year_map().values():
         raise tk.ValidationError({"edition": [both(
             "Edition %(edition)s is chosen for a fiscal year: choose another edition for that year first",
             edition=name)]})
-    if not store.reset(name, _actor(context), data.get("comment")):
-        raise tk.ObjectNotFound(both("Edition %(edition)s has no stored copy", edition=name))
-    transaction.commit(context)
-    registry.forget()
+    current = registry.all_editions()
+    remaining = {k: e for k, e in current.items() if k != name}
+    if name in registry.packaged():
+        remaining[name] = registry.packaged()[name]
+    _refuse_orphaned_keys(current, remaining, "edition")
+    with _reindexed():
+        if not store.reset(name, _actor(context), data.get("comment")):
+            raise tk.ObjectNotFound(both("Edition %(edition)s has no stored copy", edition=name))
+        transaction.commit(context)
     return {"edition": name, "origin": "package" if name in registry.packaged() else None}
 
 
@@ -223,11 +267,12 @@ def oit_fiscal_year_edition_set(context, data_dict):
     tk.check_access("oit_fiscal_year_edition_set", context, data_dict)
     data = validated(data_dict, schema.fiscal_year_edition_set(), context)
     name = data.get("edition") or None
+    store.lock()
     if name is not None and frameworks.edition(name) is None:
         raise tk.ValidationError({"edition": [both("There is no OIT edition %(edition)s", edition=name)]})
-    store.set_fiscal_year(data["fiscal_year"], name, _actor(context), data.get("comment"))
-    transaction.commit(context)
-    registry.forget()
+    with _reindexed():
+        store.set_fiscal_year(data["fiscal_year"], name, _actor(context), data.get("comment"))
+        transaction.commit(context)
     resolution = registry.resolve(data["fiscal_year"])
     return {"fiscal_year": data["fiscal_year"], "edition": resolution.edition.edition,
             "provisional": resolution.provisional}

@@ -7,6 +7,13 @@ from ckanext.oit.i18n_messages import both
 from ckanext.oit.parameters import fiscal_year, one_of
 
 
+def _no_nul(value):
+    """PostgreSQL cannot hold a NUL: a form (not only the Action API) may send one."""
+    if isinstance(value, str) and "\x00" in value:
+        raise tk.Invalid(both("Contains a NUL character, which cannot be accepted"))
+    return value
+
+
 def _either_edition_or_fiscal_year(key, data, errors, context):
     if not data.get(("edition",)) and not data.get(("fiscal_year",)):
         errors[("edition",)].append(both("Give either edition or fiscal_year"))
@@ -34,10 +41,11 @@ def edition_load() -> dict:
     return {
         "upload": [ignore_missing],
         "content": [ignore_missing, unicode_safe],
-        "filename": [ignore_missing, unicode_safe],
-        "edition": [ignore_missing, unicode_safe],
+        "filename": [ignore_missing, unicode_safe, _no_nul],
+        "edition": [ignore_missing, unicode_safe, _no_nul],
         "confirm": [ignore_missing, boolean],
-        "comment": [ignore_missing, unicode_safe],
+        "revision": [ignore_missing, unicode_safe],
+        "comment": [ignore_missing, unicode_safe, _no_nul],
         "__after": [_file_or_content],
     }
 
@@ -46,7 +54,7 @@ def edition_name() -> dict:
     not_empty = tk.get_validator("not_empty")
     unicode_safe = tk.get_validator("unicode_safe")
     ignore_missing = tk.get_validator("ignore_missing")
-    return {"edition": [not_empty, unicode_safe], "comment": [ignore_missing, unicode_safe]}
+    return {"edition": [not_empty, unicode_safe, _no_nul], "comment": [ignore_missing, unicode_safe, _no_nul]}
 
 
 def edition_export() -> dict:
@@ -60,6 +68,6 @@ def fiscal_year_edition_set() -> dict:
     unicode_safe = tk.get_validator("unicode_safe")
     return {
         "fiscal_year": [tk.get_validator("not_empty"), fiscal_year],
-        "edition": [ignore_missing, unicode_safe],     # empty: the year follows the default rule again
-        "comment": [ignore_missing, unicode_safe],
+        "edition": [ignore_missing, unicode_safe, _no_nul],     # empty: the year follows the default rule again
+        "comment": [ignore_missing, unicode_safe, _no_nul],
     }

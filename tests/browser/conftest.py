@@ -4,7 +4,6 @@ module here has the marker ``browser`` (``-m "not browser"`` leaves them out).""
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 from selenium import webdriver

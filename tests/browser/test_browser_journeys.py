@@ -103,7 +103,7 @@ def test_the_working_day_from_the_home_page_by_clicks_only(live_server, browser,
     create = (f"//li[contains(@class, 'oit-work-due-overdue')]//a[contains(@href, 'item_key={MONTHLY}')"
               f" and contains(@href, 'period={month}')]")
     entry = browser.find_element(By.XPATH, create + "/ancestor::li[1]").text
-    assert entry.startswith(f"O21 สรุปผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุรายเดือน · {period_words}\nเกินกำหนด")
+    assert entry.startswith(f"O11 สรุปผลการจัดซื้อจัดจ้างหรือการจัดหาพัสดุรายเดือน · {period_words}\nเกินกำหนด")
     walker.tap_xpath(create)
     # the typed form, with organisation, item, fiscal year and period filled in
     wait.until(lambda d: "/oit-procurement/new" in d.current_url)

@@ -39,7 +39,7 @@ def test_the_public_finds_previews_and_downloads_a_disclosure(live_server, brows
     wait.until(lambda d: d.current_url.endswith(f"/oit/{org}/2569"))
     row = browser.find_element(By.CSS_SELECTOR, "tr[data-item=procurement-monthly-summary]").text
     assert "เผยแพร่แล้ว 1 จาก 12 ช่วง" in row and "เดือนตุลาคม 2568" in row
-    assert "ยังไม่เผยแพร่" in browser.find_element(By.CSS_SELECTOR, "tr[data-item=procurement-plan]").text
+    assert "ยังไม่เผยแพร่" in browser.find_element(By.CSS_SELECTOR, "tr[data-item=operation-budget-plan-progress]").text
 
     # a Thai word, typed into the agency's search box
     box = browser.find_element(By.ID, "oit-page-q")

@@ -200,7 +200,10 @@ def _text(problems: _Problems, where: Any, value: Any, field: str) -> tuple[str,
     if found.found:
         return None
     if not all(texts):
-        problems.add(N_("%(where)s: '%(key)s' needs both 'th' and 'en' text"), where=where, key=field)
+        # named as the spreadsheet's column is (name_en), which says the YAML key as well
+        missing = ", ".join(f"{field}_{lang}" for lang, text in zip(("th", "en"), texts) if not text)
+        problems.add(N_("%(where)s: '%(key)s' needs both 'th' and 'en' text (missing: %(missing)s)"),
+                     where=where, key=field, missing=missing)
         return None
     return texts
 

@@ -63,12 +63,12 @@ def load():
     data = {"edition": form.get("edition") or None, "comment": form.get("comment") or None}
     upload = files.get("upload")
     if upload is None or not upload.filename:
-        return _page({"load_errors": [tk._("Choose the edition file to load")]})
+        return _page({"load_errors": [tk._("Choose the edition file to load")], "load_comment": data["comment"]})
     data["upload"] = upload
     try:
         preview = tk.get_action("oit_edition_load")(_context(), {k: v for k, v in data.items() if v is not None})
     except tk.ValidationError as error:
-        return _page({"load_errors": _errors(error), "load_file": upload.filename})
+        return _page({"load_errors": _errors(error), "load_file": upload.filename, "load_comment": data["comment"]})
     return tk.render("oit/frameworks/edition_preview.html", {
         "preview": preview, "filename": upload.filename, "comment": data["comment"] or "",
         "document": json.dumps(preview["document"], ensure_ascii=False)})
@@ -98,7 +98,8 @@ def reset():
     except (tk.ValidationError, tk.ObjectNotFound) as error:
         message = _errors(error) if isinstance(error, tk.ValidationError) else [in_page_language(error.message)]
         return _page({"load_errors": message})
-    tk.h.flash_success(tk._("The packaged item list serves again"))
+    tk.h.flash_success(tk._("Edition %(edition)s: the shipped item list serves again")
+                       % {"edition": tk.request.form.get("edition") or ""})
     return tk.redirect_to("oit_editions.index")
 
 

@@ -1,5 +1,5 @@
 """The 2568 and 2569 editions checked, through the API, against the reference
-tables they were written from (shared/reference/oit-editions-2568-2569.md, read
+tables they were written from (docs/reference/oit-editions-2568-2569.md, read
 at test time: a corrected reference shows where the editions must follow)."""
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import ckan.plugins.toolkit as tk
 
 from support import REPO
 
-REFERENCE = REPO.parent / "shared" / "reference" / "oit-editions-2568-2569.md"
+REFERENCE = REPO / "docs" / "reference" / "oit-editions-2568-2569.md"
 EDITIONS = {"2568": "2567", "2569": "2568"}   # edition -> the one it follows
 NOT_FOUND = "(not found)"
 

@@ -21,7 +21,7 @@ from support.records import csv_bytes
 uploads = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")
 
 TABLE = "procurement-list"
-# the headers of an agency's published page (shared/reference/oit-editions-2568-2569.md)
+# the headers of an agency's published page (docs/reference/oit-editions-2568-2569.md)
 TITLES = ["ที่", "ปีงบประมาณ", "ชื่อหน่วยงาน", "อำเภอ", "จังหวัด", "กระทรวง", "ประเภทหน่วยงาน", "ชื่อรายการ",
           "วงเงินงบประมาณที่ได้รับจัดสรร", "แหล่งที่มาของงบประมาณ", "สถานะ", "วิธีการ", "ราคากลาง", "ราคาที่ตกลง",
           "ผู้ประกอบการที่ได้รับคัดเลือก", "เลขที่โครงการ e-GP"]

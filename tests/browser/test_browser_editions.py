@@ -21,6 +21,7 @@ from ckan.tests import factories
 
 from support import REPO
 from support.browser import PASSWORD, Walker
+from support.frameworks import rows_by_code, set_cell
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "clean_queues")]
@@ -51,16 +52,6 @@ class WholePage(Walker):
 def phone(driver, height: int) -> None:
     driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                            {"width": PHONE, "height": height, "deviceScaleFactor": 1, "mobile": True})
-
-
-def rows_by_code(sheet) -> dict[str, int]:
-    header = [c.value for c in sheet[1]]
-    return {sheet.cell(row=r, column=header.index("code") + 1).value: r for r in range(2, sheet.max_row + 1)}
-
-
-def set_cell(sheet, row: int, column: str, value) -> None:
-    header = [c.value for c in sheet[1]]
-    sheet.cell(row=row, column=header.index(column) + 1).value = value
 
 
 def cell(sheet, row: int, column: str):

@@ -21,6 +21,7 @@ from ckan.tests import factories
 
 from ckanext.oit import audit, frameworks
 from ckanext.oit.frameworks.model import StoredEdition
+from support.frameworks import rows_by_code, set_cell
 from support.web import login, page_token
 
 pytestmark = pytest.mark.usefixtures("clean_db", "with_plugins")
@@ -39,16 +40,6 @@ def as_upload(book: openpyxl.Workbook, filename: str = "edition-2569.xlsx") -> F
     out = io.BytesIO()
     book.save(out)
     return FileStorage(stream=io.BytesIO(out.getvalue()), filename=filename)
-
-
-def rows_by_code(sheet) -> dict[str, int]:
-    header = [c.value for c in sheet[1]]
-    return {sheet.cell(row=r, column=header.index("code") + 1).value: r for r in range(2, sheet.max_row + 1)}
-
-
-def set_cell(sheet, row: int, column: str, value) -> None:
-    header = [c.value for c in sheet[1]]
-    sheet.cell(row=row, column=header.index(column) + 1).value = value
 
 
 def corrected_2569() -> openpyxl.Workbook:

@@ -550,18 +550,20 @@ def check_across_editions(editions: dict[str, Edition], only: str | None = None,
         problems.raise_any()
         return
     for edition in ordered(editions.values()):
-        where_of = (lambda index, code, e=edition: f"{e.path}: {code}")
-        for index, item in enumerate(edition.items):
-            earlier = first[item.key]
-            if earlier.dataset_type != item.dataset_type:
-                problems.add(N_("%(where)s: key '%(key)s' has dataset type '%(type)s', but '%(other)s' in edition %(edition)s"),
-                             where=where_of(index, item.code), key=item.key, type=item.dataset_type,
-                             other=earlier.dataset_type, edition=earlier.edition)
-            for key in item.continues:
-                if key not in first:
-                    problems.add(N_("%(where)s: continues '%(key)s', which no edition has"), where=where_of(index, item.code),
-                                 key=key)
+        for item in edition.items:
+            _check_item(problems, f"{edition.path}: {item.code}", item, first.get(item.key), first)
     problems.raise_any()
+
+
+def _check_item(problems: _Problems, where: Any, item: Item, other: Item | None, first: dict[str, Item]) -> None:
+    """One item against the same key elsewhere (``other``) and the keys it continues."""
+    if other is not None and other.dataset_type != item.dataset_type:
+        problems.add(N_("%(where)s: key '%(key)s' has dataset type '%(type)s', but '%(other)s' in edition %(edition)s"),
+                     where=where, key=item.key, type=item.dataset_type, other=other.dataset_type,
+                     edition=other.edition)
+    for key in item.continues:
+        if key not in first:
+            problems.add(N_("%(where)s: continues '%(key)s', which no edition has"), where=where, key=key)
 
 
 def _check_one(problems: _Problems, editions: dict[str, Edition], mine: Edition, first: dict[str, Item],
@@ -573,15 +575,7 @@ def _check_one(problems: _Problems, editions: dict[str, Edition], mine: Edition,
             known.setdefault(item.key, item)
     where_of = item_where or (lambda index, code: f"{mine.path}: {code}")
     for index, item in enumerate(mine.items):
-        other = known.get(item.key)
-        if other is not None and other.dataset_type != item.dataset_type:
-            problems.add(N_("%(where)s: key '%(key)s' has dataset type '%(type)s', but '%(other)s' in edition %(edition)s"),
-                         where=where_of(index, item.code), key=item.key, type=item.dataset_type,
-                         other=other.dataset_type, edition=other.edition)
-        for key in item.continues:
-            if key not in first:
-                problems.add(N_("%(where)s: continues '%(key)s', which no edition has"), where=where_of(index, item.code),
-                             key=key)
+        _check_item(problems, where_of(index, item.code), item, known.get(item.key), first)
     for edition in others:
         for item in edition.items:
             for key in item.continues:

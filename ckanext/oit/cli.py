@@ -7,6 +7,7 @@ from ckanext.oit.audit.cli import audit
 from ckanext.oit.channels.cli import channels
 from ckanext.oit.frameworks.cli import edition
 from ckanext.oit.i18n_messages import Message
+from ckanext.oit.records.cli import records
 
 
 @click.group(short_help="ckanext-oit commands")
@@ -55,3 +56,4 @@ def show_policy() -> None:
 oit.add_command(audit)
 oit.add_command(channels)
 oit.add_command(edition)
+oit.add_command(records)

@@ -51,4 +51,7 @@ def run_worker(queues: Optional[Iterable[str]] = None, burst: bool = False) -> N
     """
     from ckan.lib.jobs import Worker
 
+    from ckanext.oit.records.watchdog import sweep
+
+    sweep()  # a worker starting may be replacing one that died with a table load
     Worker(list(queues or [])).work(burst=burst, with_scheduler=True)

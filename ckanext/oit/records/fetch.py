@@ -249,6 +249,7 @@ def queue(resource_id: str, user_name: str) -> dict[str, Any]:
         model.Session.add(state)
     state.table_name = jobs.table_for(resource)
     state.set(QUEUED, rows=state.row_count)
+    state.job_id = None  # the watchdog follows the loader's jobs, not an earlier one
     model.Session.commit()
     try:
         tk.enqueue_job(fetch_job, [resource_id, user_name], title=f"OIT records fetch {resource_id}",

@@ -54,7 +54,8 @@ def oit_table_states(pkg_dict: dict[str, Any], limit: int = 20) -> list[dict[str
 
         {"resource_id", "name", "status", "row_count", "problem_count",
          "problems" (the first ``limit``), "linked", "text", "doubtful",
-         "empty_period" (only for a period stated to have no rows)}
+         "empty_period" (only for a period stated to have no rows),
+         "warnings" (what the file lacks, such as a column of the official form)}
 
     ``status`` is ``loaded``, ``invalid``, ``failed``, ``queued`` or
     ``not_validated`` (a linked file the portal has not checked); ``text`` says

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import contextvars
 import logging
+import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,12 +16,11 @@ from ckanext.oit import audit
 from ckanext.oit import dataset_types, frameworks
 from ckanext.oit.i18n_messages import Message
 from ckanext.oit.records import previews
-from ckanext.oit.records import reading, tables, validation
+from ckanext.oit.records import reading, replace, tables, validation
 from ckanext.oit.records.model import FAILED, INVALID, LOADED, QUEUED, RecordsLoad
 
 log = logging.getLogger(__name__)
 FORMATS = ("csv", "xlsx", "xlsm", "tsv", "txt")
-CHUNK = 5000
 
 
 def table_for(resource: model.Resource) -> str | None:
@@ -60,20 +61,24 @@ def _state(resource: model.Resource) -> RecordsLoad:
     return state
 
 
-def queue(resource_id: str) -> None:
-    """Mark the resource queued and hand it to the worker."""
+def queue(resource_id: str, *, again: bool = False) -> None:
+    """Mark the resource queued and hand it to the worker. ``again``: the watchdog
+    queues a lost job once more (it counts as the same file's second attempt)."""
     resource = model.Resource.get(resource_id)
     state = _state(resource)
     state.set(QUEUED, rows=state.row_count)  # earlier rows stay served until the new file is in
+    state.attempts = (state.attempts or 1) + 1 if again else 1
+    state.job_id = f"oit-records-{resource_id}-{uuid.uuid4().hex[:8]}"
+    job_id = state.job_id
     model.Session.commit()
     try:
         # a large file takes minutes (CKAN's job timeout is 180 s); a timeout ends as "failed"
-        tk.enqueue_job(load, [resource_id], title=f"OIT records {resource_id}",
-                       rq_kwargs={"timeout": int(tk.config.get("ckanext.oit.records.job_timeout") or 1800)})
+        tk.enqueue_job(load, [resource_id], title=f"OIT records {resource_id}", rq_kwargs={
+            "timeout": int(tk.config.get("ckanext.oit.records.job_timeout") or 1800), "job_id": job_id})
     except Exception:
         # never left "queued" with no job behind it
         state = _state(model.Resource.get(resource_id))
-        state.set(FAILED, rows=state.row_count, problems=[_problem(Message(
+        state.set(FAILED, rows=state.row_count, problems=[problem(Message(
             "The file could not be queued for processing; tell the site administrator, then upload it again"))])
         model.Session.commit()
         raise
@@ -84,7 +89,7 @@ def _workflow_context() -> dict[str, Any]:
     return {"user": site_user["name"], "ignore_auth": True, "oit_workflow": True}
 
 
-def _problem(message: Message) -> dict[str, Any]:
+def problem(message: Message) -> dict[str, Any]:
     return validation.Problem(None, None, None, message).as_dict()
 
 
@@ -93,6 +98,15 @@ def _drop_rows(resource_id: str) -> None:
         tk.get_action("datastore_delete")(_workflow_context(), {"resource_id": resource_id, "force": True})
     except tk.ObjectNotFound:
         pass
+
+
+def _create_table(resource_id: str, schema: dict[str, Any]) -> None:
+    """An empty DataStore table of the schema, made by CKAN (its columns, labels and
+    the resource's datastore_active flag); the rows come by replace.Replacement."""
+    keys = schema.get("primaryKey") or []
+    tk.get_action("datastore_create")(_workflow_context(), {
+        "resource_id": resource_id, "force": True, "fields": tables.datastore_fields(schema),
+        "primary_key": [keys] if isinstance(keys, str) else keys, "records": []})
 
 
 def _kept_rows(resource_id: str) -> int | None:
@@ -104,34 +118,41 @@ def _kept_rows(resource_id: str) -> int | None:
         return None
 
 
-def _refuse(resource_id: str, status: str, problems: list[dict[str, Any]], encoding: str | None = None):
+def _refuse(resource_id: str, status: str, problems: list[dict[str, Any]], encoding: str | None = None,
+            warnings: list[dict[str, Any]] | None = None):
     """The new file is not loaded; the rows of the last valid file stay (a published
     table does not disappear because a replacement was wrong)."""
     state = _state(model.Resource.get(resource_id))
-    state.set(status, rows=_kept_rows(resource_id), problems=problems, encoding=encoding)
+    state.set(status, rows=_kept_rows(resource_id), problems=problems, encoding=encoding, warnings=warnings)
     model.Session.commit()
     return state.as_dict()
 
 
-def _read(resource: model.Resource) -> reading.RawTable:
-    path = uploader.get_resource_uploader({"id": resource.id, "url": resource.url,
+def _path(resource: model.Resource) -> str:
+    return uploader.get_resource_uploader({"id": resource.id, "url": resource.url,
                                            "url_type": resource.url_type}).get_path(resource.id)
-    with open(path, "rb") as stream:
-        return reading.read(stream.read(), resource.url or "", resource.extras.get("oit_sheet"))
 
 
-def _write(resource_id: str, schema: dict[str, Any], rows: list[dict[str, Any]]) -> int:
-    context = _workflow_context()
-    _drop_rows(resource_id)
-    records = [{k: validation.json_value(v) for k, v in row.items()} for row in rows]
-    tk.get_action("datastore_create")(dict(context), {
-        "resource_id": resource_id, "force": True, "fields": tables.datastore_fields(schema),
-        "records": records[:CHUNK]})
-    for start in range(CHUNK, len(records), CHUNK):
-        tk.get_action("datastore_upsert")(dict(context), {
-            "resource_id": resource_id, "force": True, "method": "insert",
-            "records": records[start:start + CHUNK]})
-    return len(records)
+@dataclass
+class _Checked:
+    checker: Any
+    encoding: str | None
+
+
+def _stream(resource: model.Resource, schema: dict[str, Any],
+            replacement: replace.Replacement | None) -> _Checked:
+    """Read and check the file row by row; while no problem is found, each row
+    goes on to ``replacement`` (None: check only). Memory stays flat: no row is kept."""
+    # TEMPORARY shim until reading.open_table / validation.Checker land
+    with open(_path(resource), "rb") as f:
+        raw = reading.read(f.read(), resource.url or "", resource.extras.get("oit_sheet"))
+    rows, problems = validation.check(raw, schema)
+    class C: pass
+    c = C(); c.problems = problems; c.warnings = []
+    if replacement is not None and not problems:
+        for row in rows:
+            replacement.add(row)
+    return _Checked(c, raw.encoding)
 
 
 # The resource this process is loading: CKAN 2.12's DataStore patches the resource
@@ -158,36 +179,48 @@ def _load(resource_id: str) -> dict[str, Any]:
     resource = model.Resource.get(resource_id)
     if resource is None:
         return {"status": FAILED}
-    writing = False
+    created = False  # this run made the (empty) table: a refused first file leaves none
+    replacement: replace.Replacement | None = None
+    checked: _Checked | None = None
     try:
         state = _state(resource)
         schema = tables.get(state.table_name or "")
         if schema is None:
-            return _refuse(resource_id, FAILED, [_problem(Message("This dataset's item has no table schema"))])
-        try:
-            raw = _read(resource)
-        except reading.ReadError as error:
-            return _refuse(resource_id, INVALID, [_problem(error.message)])
-        rows, problems = validation.check(raw, schema)
-        if problems:
-            return _refuse(resource_id, INVALID, [p.as_dict() for p in problems], raw.encoding)
-        writing = True
-        count = _write(resource_id, schema, rows)
+            return _refuse(resource_id, FAILED, [problem(Message("This dataset's item has no table schema"))])
+        columns = replace.table_columns(resource_id)
+        if columns is not None and not replace.fits(columns, schema):
+            # the table schema changed since the last load: the file must pass before the old table goes
+            checked = _stream(resource, schema, None)
+            if checked.checker.problems:
+                return _invalid(resource_id, checked)
+            _drop_rows(resource_id)
+            columns = None
+        if columns is None:
+            _create_table(resource_id, schema)
+            created = True
+        replacement = replace.Replacement(resource_id, schema)
+        checked = _stream(resource, schema, replacement)
+        if checked.checker.problems:
+            replacement.abandon()
+            replacement = None
+            return _invalid(resource_id, checked, drop=created)
+        count = replacement.commit()
+        replacement = None
+    except reading.ReadError as error:
+        _undo(resource_id, replacement, created)
+        return _refuse(resource_id, INVALID, [problem(error.message)])
     except Exception as error:
         log.exception("the records of resource %s could not be loaded", resource_id)
         model.Session.rollback()
-        if writing:
-            try:
-                _drop_rows(resource_id)  # no half-written table is served
-            except Exception:
-                log.exception("could not drop the partial rows of resource %s", resource_id)
+        _undo(resource_id, replacement, created)
         reason = validation.visible(f"{type(error).__name__}: {error}".splitlines()[0])[:300]
-        return _refuse(resource_id, FAILED, [_problem(Message(
+        return _refuse(resource_id, FAILED, [problem(Message(
             "The file could not be processed (%(reason)s); upload it again, and if it fails again "
             "tell the site administrator", reason=reason))])
     loaded = model.Resource.get(resource_id)
     state = _state(loaded)
-    state.set(LOADED, rows=count, encoding=raw.encoding)
+    state.set(LOADED, rows=count, encoding=checked.encoding,
+              warnings=[w.as_dict() for w in checked.checker.warnings])
     # the rows are a write to the dataset: the loader's own event, in the same commit
     audit.record(action="records_load", package_id=loaded.package_id, owner_org=loaded.package.owner_org,
                  actor_id=None, actor_name="ckanext-oit records job",
@@ -198,3 +231,27 @@ def _load(resource_id: str) -> dict[str, Any]:
     except Exception:  # the rows are in: a missing preview is not a failed load
         log.exception("no table view for resource %s", resource_id)
     return state.as_dict()
+
+
+def _invalid(resource_id: str, checked: _Checked, drop: bool = False) -> dict[str, Any]:
+    if drop:
+        _drop_rows(resource_id)
+    checker = checked.checker
+    return _refuse(resource_id, INVALID, [p.as_dict() for p in sorted(
+        checker.problems, key=lambda p: (p.row or 0, p.column or ""))], checked.encoding,
+        [w.as_dict() for w in checker.warnings])
+
+
+def _undo(resource_id: str, replacement: replace.Replacement | None, created: bool) -> None:
+    """After a failure: the staging table goes (rolled back), the live rows stay;
+    an empty table this run made goes too."""
+    if replacement is not None:
+        try:
+            replacement.abandon()
+        except Exception:
+            log.exception("could not roll back the staging table of resource %s", resource_id)
+    if created:
+        try:
+            _drop_rows(resource_id)
+        except Exception:
+            log.exception("could not drop the empty table of resource %s", resource_id)

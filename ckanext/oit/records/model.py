@@ -26,16 +26,21 @@ class RecordsLoad(tk.BaseModel):
     problems = Column(Text)
     encoding = Column(Text)
     updated_at = Column(DateTime, nullable=False)
+    warnings = Column(Text)     # what the file lacks, shown but never blocking (oit_0009)
+    job_id = Column(Text)       # the RQ job of the latest queueing, for the watchdog
+    attempts = Column(Integer)  # how many times that file was queued
 
     def as_dict(self, limit: int = 100) -> dict[str, Any]:
         problems = json.loads(self.problems or "[]")
         return {"status": self.status, "table": self.table_name, "row_count": self.row_count,
                 "problem_count": self.problem_count or 0, "problems": problems[:limit],
-                "encoding": self.encoding, "updated_at": self.updated_at.isoformat()}
+                "encoding": self.encoding, "updated_at": self.updated_at.isoformat(),
+                "warnings": json.loads(self.warnings or "[]")[:limit]}
 
     def set(self, status: str, *, rows: int | None = None, problems: list[dict] | None = None,
-            encoding: str | None = None) -> None:
+            encoding: str | None = None, warnings: list[dict] | None = None) -> None:
         self.status = status
+        self.warnings = json.dumps((warnings or [])[:MAX_PROBLEMS], ensure_ascii=False)
         self.row_count = rows
         self.problem_count = len(problems or [])
         self.problems = json.dumps((problems or [])[:MAX_PROBLEMS], ensure_ascii=False)

@@ -77,7 +77,7 @@ def resource_state(resource: model.Resource, row: RecordsLoad | None = _LOOK_UP,
         # the rows of an earlier upload, if any, are still served
         state = {"status": NOT_VALIDATED, "table": jobs.table_for(resource),
                  "row_count": row.row_count if row is not None else None, "problem_count": 0,
-                 "problems": [], "encoding": None, "updated_at": None}
+                 "problems": [], "encoding": None, "updated_at": None, "warnings": []}
     else:
         return None
     state["linked"] = _linked(resource)

@@ -153,6 +153,10 @@ class Replacement:
         self.cursor.execute(f"ALTER TABLE {staging} RENAME TO {live}")
         for definition in triggers:  # CKAN's full-text trigger, for rows written later by the API
             self.cursor.execute(definition)
+        # CKAN 2.12 serves a table's row count from a cache of its own
+        self.cursor.execute("SELECT to_regproc('update_cached_table_row_count')")
+        if self.cursor.fetchone()[0] is not None:
+            self.cursor.execute("SELECT update_cached_table_row_count(%s)", (self.table,))
         self.connection.commit()
         self.connection.close()
         return self.count

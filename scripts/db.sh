@@ -15,6 +15,13 @@ if [ ! -e "$stamp" ]; then
         || { tail -20 "$OIT_LOG/db.log" >&2; die "DataStore permissions failed (log: $OIT_LOG/db.log)"; }
     touch "$stamp"
 fi
+# pg_trgm in the DataStore database: the trigram indexes of records search (Thai words inside
+# cells, ckanext/oit/records/text_search.py). Made by the superuser; every run, so that an
+# environment set up before it has it too.
+datastore_db="$(sed -n 's|^ckan\.datastore\.write_url *= *[^ ]*/\([^/?]*\)\(?.*\)\{0,1\}$|\1|p' "$ini")"
+[ -n "$datastore_db" ] || die "no ckan.datastore.write_url database in $ini"
+bash "$OIT_ROOT/scripts/pg.sh" psql -d "$datastore_db" -c "CREATE EXTENSION IF NOT EXISTS pg_trgm" >>"$OIT_LOG/db.log" 2>&1 \
+    || { tail -20 "$OIT_LOG/db.log" >&2; die "could not create pg_trgm in $datastore_db (log: $OIT_LOG/db.log)"; }
 say "migrating the database of $ini"
 "${ckan[@]}" db upgrade >>"$OIT_LOG/db.log" 2>&1 \
     || { tail -30 "$OIT_LOG/db.log" >&2; die "ckan db upgrade failed for $ini (log: $OIT_LOG/db.log)"; }

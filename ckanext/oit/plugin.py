@@ -6,11 +6,13 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.datastore.interfaces import IDatastore
 
 from ckanext.oit import dataset_types, frameworks, registry, search, validators
 from ckanext.oit.channels import membership
 from ckanext.oit.compliance import e_service
 from ckanext.oit.portal import errors as portal_errors
+from ckanext.oit.records import datastore_hooks
 from ckanext.oit.records import hooks as records
 from ckanext.oit.workflow import guard, policy, reads
 
@@ -109,3 +111,22 @@ class OitPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def before_resource_show(self, resource_dict: dict[str, Any]) -> dict[str, Any]:
         return records.with_state(resource_dict)
+
+
+class OitDatastorePlugin(p.SingletonPlugin):
+    """``oit_datastore``: datastore_search ``q`` on our records tables finds Thai words
+    inside cells. A plugin of its own because CKAN's datastore plugin must be the first
+    IDatastore one in ``ckan.plugins``, and ``oit`` comes before ``datastore`` (its
+    templates override the datastore's): list it after ``datastore``."""
+    p.implements(IDatastore)
+
+    def datastore_validate(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str]) -> Any:
+        return datastore_hooks.validate(context, data_dict, fields_types)
+
+    def datastore_search(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
+                         query_dict: dict[str, Any]) -> dict[str, Any]:
+        return datastore_hooks.search(context, data_dict, fields_types, query_dict)
+
+    def datastore_delete(self, context: Any, data_dict: dict[str, Any], fields_types: dict[str, str],
+                         query_dict: dict[str, Any]) -> dict[str, Any]:
+        return datastore_hooks.delete(context, data_dict, fields_types, query_dict)

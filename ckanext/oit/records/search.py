@@ -17,7 +17,7 @@ from ckan import model
 
 from ckanext.oit import disclosure_query, frameworks
 from ckanext.oit.i18n_messages import both
-from ckanext.oit.records import tables
+from ckanext.oit.records import tables, text_search
 from ckanext.oit.records.model import LOADED, RecordsLoad
 
 MAX_DATASETS = 1000
@@ -47,7 +47,7 @@ def datasets(context: dict[str, Any], org_id: str, table: str, fiscal_year: int 
 
 def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | None = None,
            period: str | None = None, filters: dict[str, Any] | None = None,
-           limit: int = 100, offset: int = 0) -> dict[str, Any]:
+           limit: int = 100, offset: int = 0, q: str | None = None) -> dict[str, Any]:
     schema = tables.get(table)
     if schema is None:
         raise tk.ObjectNotFound(both("No table schema %(table)s", table=table))
@@ -55,6 +55,8 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
     unknown = set(filters or {}) - set(columns)
     if unknown:
         raise tk.ValidationError({"filters": [both("Unknown columns: %(columns)s", columns=", ".join(sorted(unknown)))]})
+    # words inside the cells (Thai has no spaces between words): records/text_search.py
+    words, word_params = text_search.where(schema, q)
     found = {d["id"]: d for d in datasets(context, org_id, table, fiscal_year, period)}
     # a table whose replacement file failed keeps (and serves) the rows of its last valid file
     loads = (model.Session.query(RecordsLoad)
@@ -72,6 +74,9 @@ def search(context: dict[str, Any], org_id: str, table: str, fiscal_year: int | 
     for i, (column, value) in enumerate(sorted((filters or {}).items())):
         where.append(f"{_quote(column)}::text = :f{i}")
         params[f"f{i}"] = str(value)
+    if words:
+        where.append(f"({words})")
+        params.update(word_params)
     selects = []
     for i, load in enumerate(loads):
         dataset = found[load.package_id]

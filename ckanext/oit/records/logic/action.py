@@ -46,6 +46,9 @@ def oit_records_search(context, data_dict):
     :param fiscal_year: (optional) Buddhist Era
     :param period: (optional) e.g. ``2025-10``
     :param filters: (optional) ``{column: value}`` (a dict or JSON text)
+    :param q: (optional) words separated by spaces, each of which must be inside
+        some text or number cell of the row (a Thai word inside a phrase too);
+        case-insensitive, Thai digits as Arabic, ``%`` and ``_`` literal
     :param limit: (optional, default 100) and ``offset``
     """
     tk.check_access("oit_records_search", context, data_dict)
@@ -56,7 +59,7 @@ def oit_records_search(context, data_dict):
     return records_search.search(
         {"user": context.get("user"), "ignore_auth": False}, org.id, str(data_dict.get("table") or ""),
         data.get("fiscal_year"), data_dict.get("period") or None, data.get("filters") or {},
-        data["limit"], data["offset"])
+        data["limit"], data["offset"], data.get("q"))
 
 
 @tk.side_effect_free

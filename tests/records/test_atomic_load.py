@@ -218,3 +218,26 @@ def test_a_load_still_waiting_or_running_is_left_alone(office):
     done = watchdog.sweep()
     assert done.requeued == [] and done.failed == []
     assert _state(resource_id)["status"] == "queued"
+
+
+def test_the_text_index_command_indexes_a_table_loaded_without_it(office):
+    from click.testing import CliRunner
+
+    from ckanext.oit.cli import oit
+    from ckanext.oit.records import text_search
+
+    loaded = _upload(office, csv_bytes(HEADER, ROWS))
+    connection = replace.write_engine().raw_connection()
+    try:
+        cursor = connection.cursor()
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = %s AND indexname LIKE 'oit_trgm_%%'",
+                       (loaded["id"],))
+        for (name,) in cursor.fetchall():  # as the loader before the text index left it
+            cursor.execute(f'DROP INDEX "{name}"')
+        connection.commit()
+        assert not text_search.has_index(connection, loaded["id"])
+        result = CliRunner().invoke(oit, ["records", "text-index"])
+        assert result.exit_code == 0 and "1 table(s) indexed" in result.output, result.output
+        assert text_search.has_index(connection, loaded["id"])
+    finally:
+        connection.close()

@@ -17,3 +17,20 @@ def watchdog() -> None:
 
     done = sweep()
     click.echo(f"{len(done.requeued)} load(s) queued again, {len(done.failed)} marked failed")
+
+
+@records.command("text-index")
+def text_index() -> None:
+    """Build the Thai word-search index of each table loaded before it existed
+    (once, after the upgrade; a table loaded since has it)."""
+    from ckan import model
+
+    from ckanext.oit.records import tables, text_search
+    from ckanext.oit.records.model import RecordsLoad
+
+    added = 0
+    for state in model.Session.query(RecordsLoad).filter(RecordsLoad.row_count.isnot(None)):
+        schema = tables.get(state.table_name or "")
+        if schema is not None and text_search.add_index(state.resource_id, schema):
+            added += 1
+    click.echo(f"{added} table(s) indexed")

@@ -21,11 +21,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.oit.records import tables
-try:
-    from ckanext.oit.records import text_search
-except ImportError:
-    text_search = None
+from ckanext.oit.records import tables, text_search
 
 log = logging.getLogger(__name__)
 CHUNK = 5000
@@ -146,7 +142,7 @@ class Replacement:
         if keys:  # the checks named any duplicate; this keeps any other writer from adding one
             self.cursor.execute(f"CREATE UNIQUE INDEX {_quote(f'oit_{tag}_key')} ON {staging} ("
                                 + ", ".join(_quote(k) for k in keys) + ")")
-        for statement in (text_search.index_statements(self.staging, self.schema) if text_search else []):
+        for statement in text_search.index_statements(self.staging, self.schema):
             self.cursor.execute(statement)
         triggers = self._live_triggers()
         self.cursor.execute(f"DROP TABLE {live}")

@@ -67,7 +67,7 @@ def test_the_wheel_declares_what_the_extension_imports(wheel):
     metadata = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
     required = email.message_from_bytes(wheel.read(metadata)).get_all("Requires-Dist") or []
     names = {r.split(";")[0].split("=")[0].split(">")[0].split("<")[0].strip().lower() for r in required}
-    assert {"ckanext-scheming", "frictionless", "openpyxl", "charset-normalizer", "pyyaml", "bleach"} <= names
+    assert {"ckanext-scheming", "frictionless", "openpyxl", "python-calamine", "pyyaml", "bleach"} <= names
 
 
 def test_the_demo_data_and_its_passwords_stay_out_of_the_wheel(wheel):

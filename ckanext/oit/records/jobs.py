@@ -119,11 +119,12 @@ def _kept_rows(resource_id: str) -> int | None:
 
 
 def _refuse(resource_id: str, status: str, problems: list[dict[str, Any]], encoding: str | None = None,
-            warnings: list[dict[str, Any]] | None = None):
+            warnings: list[dict[str, Any]] | None = None, problem_count: int | None = None):
     """The new file is not loaded; the rows of the last valid file stay (a published
     table does not disappear because a replacement was wrong)."""
     state = _state(model.Resource.get(resource_id))
-    state.set(status, rows=_kept_rows(resource_id), problems=problems, encoding=encoding, warnings=warnings)
+    state.set(status, rows=_kept_rows(resource_id), problems=problems, encoding=encoding, warnings=warnings,
+              problem_count=problem_count)
     model.Session.commit()
     return state.as_dict()
 
@@ -135,7 +136,7 @@ def _path(resource: model.Resource) -> str:
 
 @dataclass
 class _Checked:
-    checker: Any
+    checker: validation.Checker
     encoding: str | None
 
 
@@ -143,16 +144,18 @@ def _stream(resource: model.Resource, schema: dict[str, Any],
             replacement: replace.Replacement | None) -> _Checked:
     """Read and check the file row by row; while no problem is found, each row
     goes on to ``replacement`` (None: check only). Memory stays flat: no row is kept."""
-    # TEMPORARY shim until reading.open_table / validation.Checker land
-    with open(_path(resource), "rb") as f:
-        raw = reading.read(f.read(), resource.url or "", resource.extras.get("oit_sheet"))
-    rows, problems = validation.check(raw, schema)
-    class C: pass
-    c = C(); c.problems = problems; c.warnings = []
-    if replacement is not None and not problems:
-        for row in rows:
-            replacement.add(row)
-    return _Checked(c, raw.encoding)
+    with reading.open_table(_path(resource), resource.url or "", resource.extras.get("oit_sheet")) as table:
+        checker = validation.Checker(schema, table.headers)
+        for number, cells in table.rows:
+            ready = checker.feed(number, cells)
+            if replacement is not None and not checker.problems:
+                for row in ready:
+                    replacement.add(row)
+        ready = checker.finish()
+        if replacement is not None and not checker.problems:
+            for row in ready:
+                replacement.add(row)
+        return _Checked(checker, table.encoding)
 
 
 # The resource this process is loading: CKAN 2.12's DataStore patches the resource
@@ -239,7 +242,7 @@ def _invalid(resource_id: str, checked: _Checked, drop: bool = False) -> dict[st
     checker = checked.checker
     return _refuse(resource_id, INVALID, [p.as_dict() for p in sorted(
         checker.problems, key=lambda p: (p.row or 0, p.column or ""))], checked.encoding,
-        [w.as_dict() for w in checker.warnings])
+        [w.as_dict() for w in checker.warnings], checker.problem_count)
 
 
 def _undo(resource_id: str, replacement: replace.Replacement | None, created: bool) -> None:

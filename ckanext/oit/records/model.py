@@ -38,11 +38,13 @@ class RecordsLoad(tk.BaseModel):
                 "warnings": json.loads(self.warnings or "[]")[:limit]}
 
     def set(self, status: str, *, rows: int | None = None, problems: list[dict] | None = None,
-            encoding: str | None = None, warnings: list[dict] | None = None) -> None:
+            encoding: str | None = None, warnings: list[dict] | None = None,
+            problem_count: int | None = None) -> None:
+        """``problem_count``: all that were found, when ``problems`` holds only the first."""
         self.status = status
         self.warnings = json.dumps((warnings or [])[:MAX_PROBLEMS], ensure_ascii=False)
         self.row_count = rows
-        self.problem_count = len(problems or [])
+        self.problem_count = problem_count if problem_count is not None else len(problems or [])
         self.problems = json.dumps((problems or [])[:MAX_PROBLEMS], ensure_ascii=False)
         self.encoding = encoding
         self.updated_at = datetime.datetime.utcnow()

@@ -66,7 +66,8 @@ def oit_records_search(context, data_dict):
 def oit_records_state_show(context, data_dict):
     """The validation state of a dataset's tables, for a page to follow while a
     file is checked: ``{"package_id", "tables": [{"resource_id", "name",
-    "status", "row_count", "problem_count", "problems", "linked", ...}]}``;
+    "status", "row_count", "problem_count", "problems", "warnings", "linked", ...}]}``;
+    ``warnings``: what the file lacks (a column of the official form), never blocking;
     ``status`` is ``loaded``, ``invalid``, ``failed``, ``queued`` or
     ``not_validated`` (a linked file the portal has not checked).
 

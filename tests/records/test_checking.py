@@ -5,7 +5,6 @@ say what frictionless said, and the streaming Checker gives the rows check() giv
 from __future__ import annotations
 
 import io
-import time
 import zipfile
 
 import pytest
@@ -367,14 +366,12 @@ def test_a_table_that_cannot_be_empty_hands_each_row_on_at_once():
     assert len(checker.feed(2, example)) == 1 and checker.finish() == []
 
 
-def test_twenty_thousand_rows_are_checked_in_well_under_the_old_time():
-    # the old checks took 3.7 s for these (5,400 rows/s); the compiled ones about 0.2 s
+def test_twenty_thousand_rows_are_all_checked_and_kept_in_order():
+    # its speed is a figure of bench/records.py, not of a test
     header = HEADER
     rows = [[n, f"จัดซื้อวัสดุสำนักงาน รายการที่ {n}", f"{n * 10:,}.00", f"{n * 10:,} บาท", "วิธีเฉพาะเจาะจง",
              "ร้านเครื่องเขียนไทย", f"{n * 9:,}", f"{n}/2569", f"{1 + n % 28}/10/2568"] for n in range(1, 20001)]
     raw = reading.read(csv_bytes(header, rows, "cp874"), "big.csv")
-    started = time.perf_counter()
     result = validation.check_table(raw, tables.get(SUMMARY))
-    elapsed = time.perf_counter() - started
     assert result.problems == [] and len(result.rows) == 20000
-    assert elapsed < 2.5, f"{20000 / elapsed:,.0f} rows/s"
+    assert [r["item_number"] for r in result.rows[:3]] == [1, 2, 3] and result.rows[-1]["budget_amount"] == 200000

@@ -61,6 +61,8 @@ status:
 bench: setup
 	.venv/bin/python bench/solr_thai_recall.py
 	.venv/bin/python bench/search_quality.py
+	@bash $(S)/db.sh ckan.ini  # records.py loads uploads into the portal's databases
+	.venv/bin/python bench/records.py
 
 # PNGs of the main pages in Thai and English, into .run/screenshots/ (scripts/screenshots.py)
 screenshots: setup

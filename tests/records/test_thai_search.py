@@ -156,6 +156,7 @@ def _plan(resource_id: str, q: str) -> str:
         return "\n".join(row[0] for row in plan)
 
 
+@pytest.mark.ckan_config("ckanext.oit.records.text_index_min_rows", "1")
 def test_the_loader_indexes_the_cells_and_a_table_without_the_index_is_searched_alike(office, app):
     _, resource_id = _loaded(office)
     assert _trigram_indexes(resource_id)

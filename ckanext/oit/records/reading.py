@@ -216,6 +216,25 @@ def _csv_rows(reader: Iterator[list[str]], limits: Limits) -> Iterator[tuple[int
         raise ReadError(Message(_NEITHER)) from error
 
 
+# characters of one line of a CSV file: csv.reader makes a whole line into cells before
+# the column limit is checked, so a line of millions of commas would take memory by the cell
+MAX_LINE = 1 << 20
+
+
+def _lines(text: IO[str]) -> Iterator[str]:
+    number = 0
+    while True:
+        line = text.readline(MAX_LINE)
+        if not line:
+            return
+        number += 1
+        if len(line) >= MAX_LINE and not line.endswith(("\n", "\r")):
+            raise ReadError(Message(
+                "Line %(line)s of the file is longer than %(count)s characters, which no table row is; "
+                "check that the file is a CSV file of the table", line=number, count=f"{MAX_LINE:,}"))
+        yield line
+
+
 def _binary(source: bytes | str | os.PathLike) -> IO[bytes]:
     return io.BytesIO(source) if isinstance(source, (bytes, bytearray, memoryview)) else open(source, "rb")
 
@@ -235,7 +254,7 @@ def _open_csv(source: bytes | str | os.PathLike, limits: Limits) -> Table:
         stream.seek(0)
         # an incremental decoder over buffered chunks: no more of the file in memory than a row
         text = io.TextIOWrapper(stream, encoding=encoding, newline="")
-        return _started(_csv_rows(csv.reader(text, _dialect(sample)), limits), encoding, text.close)
+        return _started(_csv_rows(csv.reader(_lines(text), _dialect(sample)), limits), encoding, text.close)
     except BaseException:
         stream.close()
         raise

@@ -131,6 +131,8 @@ class Replacement:
         self.flush()
         staging, live, tag = _quote(self.staging), _quote(self.table), self.tag
         language = tk.config.get("ckan.datastore.default_fts_lang") or "english"
+        # GIN indexes build several times faster with room to sort in (for this transaction only)
+        self.cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
         # what CKAN's full-text trigger would have written for each row, in one statement
         self.cursor.execute(
             f"UPDATE {staging} SET _full_text = to_tsvector(%s, concat_ws(' ', "
@@ -142,11 +144,15 @@ class Replacement:
         if keys:  # the checks named any duplicate; this keeps any other writer from adding one
             self.cursor.execute(f"CREATE UNIQUE INDEX {_quote(f'oit_{tag}_key')} ON {staging} ("
                                 + ", ".join(_quote(k) for k in keys) + ")")
-        for statement in text_search.index_statements(self.staging, self.schema):
-            self.cursor.execute(statement)
-        triggers = self._live_triggers()
-        self.cursor.execute(f"DROP TABLE {live}")
+        if self.count >= int(tk.config.get("ckanext.oit.records.text_index_min_rows") or 0):
+            for statement in text_search.index_statements(self.staging, self.schema):
+                self.cursor.execute(statement)
+        triggers, aliases = self._live_triggers(), self._live_aliases()
+        # CASCADE: a DataStore alias is a view of the live table; each is made again below
+        self.cursor.execute(f"DROP TABLE {live} CASCADE")
         self.cursor.execute(f"ALTER TABLE {staging} RENAME TO {live}")
+        for alias in aliases:
+            self.cursor.execute(f"CREATE VIEW {_quote(alias)} AS SELECT * FROM {live}")
         for definition in triggers:  # CKAN's full-text trigger, for rows written later by the API
             self.cursor.execute(definition)
         # CKAN 2.12 serves a table's row count from a cache of its own
@@ -161,6 +167,15 @@ class Replacement:
         self.cursor.execute("SELECT pg_get_triggerdef(oid) FROM pg_trigger WHERE tgrelid = %s::regclass "
                             "AND NOT tgisinternal", (_quote(self.table),))
         return [definition for (definition,) in self.cursor.fetchall()]
+
+    def _live_aliases(self) -> list[str]:
+        """The views on the live table (datastore_create ``aliases``)."""
+        self.cursor.execute(
+            "SELECT DISTINCT dependent.relname FROM pg_depend d JOIN pg_rewrite r ON r.oid = d.objid "
+            "JOIN pg_class dependent ON dependent.oid = r.ev_class "
+            "WHERE d.refobjid = %s::regclass AND dependent.relkind = 'v' AND dependent.oid <> d.refobjid",
+            (_quote(self.table),))
+        return [name for (name,) in self.cursor.fetchall()]
 
     def abandon(self) -> None:
         try:

@@ -79,6 +79,19 @@
       });
       problems.hidden = !(table.problems && table.problems.length);
     }
+    var warnings = section.querySelector('.oit-records-warnings');
+    if (warnings) {
+      // what the file lacks (a column of the official form): never blocking
+      var list = warnings.querySelector('ul');
+      var inThai = (section.getAttribute('data-lang') || '') !== 'en';
+      list.textContent = '';
+      (table.warnings || []).forEach(function (warning) {
+        var item = document.createElement('li');
+        item.textContent = inThai ? warning.message_th : warning.message_en;
+        list.appendChild(item);
+      });
+      warnings.hidden = !(table.warnings && table.warnings.length);
+    }
     section.querySelectorAll('[data-oit-when-not-validated]').forEach(function (part) {
       part.hidden = table.status !== 'not_validated';
     });

@@ -248,6 +248,7 @@ ACTION_LABELS: dict[str, str] = {
     "change_request": N_("Request a change"),
     "change_approve": N_("Approve change"),
     "change_return": N_("Return change"),
+    "records_load": N_("Load the table's rows"),
 }
 
 _NOTHING = "—"

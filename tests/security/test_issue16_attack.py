@@ -151,7 +151,9 @@ def test_the_hook_keeps_ckans_q_dict_plain_false_full_text_and_distinct(office, 
     assert response.status_code == 200, response.body
     response = _api(app, "datastore_search", get=True, resource_id=resource_id, q="วัสดุ",
                     full_text="วัสดุ", distinct="true", fields="item_number,procurement_item")
-    assert response.status_code == 200, response.body
+    # CKAN 2.12 orders a DISTINCT page by full_text's rank, which PostgreSQL refuses for any
+    # table ("Invalid query", 409): an answer either way, never a 500
+    assert response.status_code in (200, 409), response.body
     response = _api(app, "datastore_search", get=True, resource_id=resource_id, q="วัสดุ", fields="rank,item_number")
     assert response.status_code == 200, response.body
     assert [r["item_number"] for r in response.json["result"]["records"]] == [1]
@@ -202,7 +204,9 @@ def test_search_sql_cannot_reach_staging_tables_sequences_or_indexes(office, app
     assert not [n for n in names if n.startswith("oit_staging_")]  # nothing left of a load
     for name in own:
         response = _api(app, "datastore_search_sql", get=True, sql=f'SELECT * FROM "{name}"')
-        assert response.status_code in (403, 409), (name, response.body[:300])
+        # refused: 2.11 answers 403 or 409, 2.12 says it is not found (404)
+        assert response.status_code in (403, 404, 409), (name, response.body[:300])
+        assert "nextval" not in response.body and '"records"' not in response.body
 
 
 @pytest.mark.parametrize("role", ["other_editor", "other_admin", "member", "stranger"])

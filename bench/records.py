@@ -237,23 +237,6 @@ def _prepare(args, code: _Code, filename: str):
     return _prepare_upload(args, code, filename, notes)
 
 
-def _copy_text(value) -> str:
-    """COPY's text format, as the loader writes it (replace._text when it is there)."""
-    from decimal import Decimal
-
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        text = "t" if value else "f"
-    elif isinstance(value, (datetime.date, datetime.datetime)):
-        text = value.isoformat()
-    elif isinstance(value, Decimal):
-        text = format(value.normalize(), "f")
-    else:
-        text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-
-
 def _prepare_copy(args, code: _Code, filename: str):
     from ckanext.datastore.backend.postgres import get_write_engine
 
@@ -261,7 +244,7 @@ def _prepare_copy(args, code: _Code, filename: str):
     assert not problems and count == args.rows, problems[:3]
     fields = code.tables.datastore_fields(code.schema)
     names = [f["id"] for f in fields]
-    text_of = getattr(code.replace, "_text", _copy_text)
+    text_of = code.replace.copy_text
     data = "".join("\t".join(text_of(row.get(n)) for n in names) + "\n" for row in rows)
     del rows
     table = f"oit_bench_copy_{uuid.uuid4().hex[:12]}"

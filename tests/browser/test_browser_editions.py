@@ -20,7 +20,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait
 from ckan.tests import factories
 
 from support import REPO
-from support.browser import PASSWORD, Walker
+from support.browser import PASSWORD, WholePage
 from support.frameworks import rows_by_code, set_cell
 
 pytestmark = [pytest.mark.browser,
@@ -32,21 +32,6 @@ RENAMED = "ข่าวประชาสัมพันธ์และกิจ
 WHY = "แก้ชื่อ O4 และตัด O25 ตามคู่มือ ITA 2569"
 REMINDER = "ปีงบประมาณ 2570 ยังไม่มีรายการ OIT ที่ยืนยันแล้ว"
 PHONE = 390
-
-
-class WholePage(Walker):
-    def shoot(self, name: str):
-        """The whole page, not only the window: the window grows to the page's height for the picture."""
-        if self.shots is None:
-            return
-        self.shots.mkdir(parents=True, exist_ok=True)
-        width, height = (self.driver.get_window_size()[k] for k in ("width", "height"))
-        whole = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(width, max(height, whole + 140))
-        try:
-            self.driver.save_screenshot(str(self.shots / f"{name}.png"))
-        finally:
-            self.driver.set_window_size(width, height)
 
 
 def phone(driver, height: int) -> None:
@@ -94,12 +79,6 @@ def choose_for_2570(walker: WholePage, label: str):
 
 def flash(driver) -> str:
     return " ".join(e.text for e in driver.find_elements(By.CSS_SELECTOR, ".flash-messages .alert"))
-
-
-def leave(walker: WholePage):
-    walker.logout_from_header()
-    walker.tap_css(".masthead a.logo, .masthead .logo a, header a[href='/']")
-    WebDriverWait(walker.driver, 15).until(lambda d: d.find_elements(By.ID, "oit-home-q"))
 
 
 def test_a_sysadmin_corrects_an_edition_and_the_director_sees_it(live_server, browser, tmp_path):
@@ -220,7 +199,7 @@ def test_a_sysadmin_corrects_an_edition_and_the_director_sees_it(live_server, br
     phone(driver, driver.execute_script("return document.documentElement.scrollHeight"))
     driver.save_screenshot(str(OUT / "08-editions-390px.png"))
     driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
-    leave(walker)
+    walker.leave_to_home()
 
     # 5. the director: the organisation, its OIT page of 2570, the compliance dashboard, the ITAS sheet
     walker.begin("director sees the provisional list")
@@ -250,7 +229,7 @@ def test_a_sysadmin_corrects_an_edition_and_the_director_sees_it(live_server, br
     wait.until(lambda d: "/itas" in d.current_url)
     assert driver.find_element(By.CSS_SELECTOR, ".oit-edition-notice").text == NOTICE
     walker.shoot("11-director-itas-2570")
-    leave(walker)
+    walker.leave_to_home()
 
     # 6. the sysadmin returns 2569 to the shipped list
     walker.begin("sysadmin returns to the shipped list")

@@ -22,7 +22,7 @@ from ckan.tests import factories
 
 from ckanext.oit import thai_calendar
 from support import REPO
-from support.browser import PASSWORD, Walker
+from support.browser import PASSWORD, WholePage
 from support.jobs import run_jobs
 from support.records import HEADER, ROWS
 
@@ -49,19 +49,6 @@ def unicode_text(header, rows) -> bytes:
 def last_month(today: datetime.date) -> tuple[int, str]:
     end = today.replace(day=1) - datetime.timedelta(days=1)
     return thai_calendar.fiscal_year_of(end), f"{end:%Y-%m}"
-
-
-class WholePage(Walker):
-    def shoot(self, name: str):
-        """The whole page, not only the window (as in test_browser_editions.py)."""
-        self.shots.mkdir(parents=True, exist_ok=True)
-        width, height = (self.driver.get_window_size()[k] for k in ("width", "height"))
-        whole = self.driver.execute_script("return document.documentElement.scrollHeight")
-        self.driver.set_window_size(width, max(height, whole + 140))
-        try:
-            self.driver.save_screenshot(str(self.shots / f"{name}.png"))
-        finally:
-            self.driver.set_window_size(width, height)
 
 
 def records(driver):
@@ -137,12 +124,6 @@ def close_up(walker: WholePage, element, name: str):
 
 def status(walker: WholePage) -> str:
     return walker.driver.find_element(By.CSS_SELECTOR, ".oit-workflow .oit-status").text
-
-
-def leave(walker: WholePage):
-    walker.logout_from_header()
-    walker.tap_css(".masthead a.logo, .masthead .logo a, header a[href='/']")
-    WebDriverWait(walker.driver, 15).until(lambda d: d.find_elements(By.ID, "oit-home-q"))
 
 
 def test_a_new_staff_member_uploads_office_files_and_the_director_sees_the_warning(live_server, browser, tmp_path):
@@ -254,7 +235,7 @@ def test_a_new_staff_member_uploads_office_files_and_the_director_sees_the_warni
     walker.tap_css("#oit-submit")
     assert status(walker) == "รออนุมัติ"
     walker.shoot("14-staff-submitted")
-    leave(walker)
+    walker.leave_to_home()
     walker.begin("the director sees the table and its warning")
     walker.login_from_header(director["name"])
     wait.until(lambda d: d.current_url.endswith("/oit/my-work"))

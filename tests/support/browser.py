@@ -105,7 +105,28 @@ class Walker(Person):
         """The header's log-out button; CKAN then shows its "logged out" page."""
         self.tap_css(".account-masthead form[action*='/user/_logout'] button[type=submit]")
 
+    def leave_to_home(self):
+        """Log out from the header, then the logo: the home page, for the next person."""
+        self.logout_from_header()
+        self.tap_css(".masthead a.logo, .masthead .logo a, header a[href='/']")
+        WebDriverWait(self.driver, 15).until(lambda d: d.find_elements(By.ID, "oit-home-q"))
+
     def shoot(self, name: str):
         if self.shots is not None:
             self.shots.mkdir(parents=True, exist_ok=True)
             self.driver.save_screenshot(str(self.shots / f"{name}.png"))
+
+
+class WholePage(Walker):
+    def shoot(self, name: str):
+        """The whole page, not only the window: the window grows to the page's height for the picture."""
+        if self.shots is None:
+            return
+        self.shots.mkdir(parents=True, exist_ok=True)
+        width, height = (self.driver.get_window_size()[k] for k in ("width", "height"))
+        whole = self.driver.execute_script("return document.documentElement.scrollHeight")
+        self.driver.set_window_size(width, max(height, whole + 140))
+        try:
+            self.driver.save_screenshot(str(self.shots / f"{name}.png"))
+        finally:
+            self.driver.set_window_size(width, height)

@@ -31,7 +31,7 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _text(value: Any) -> str:
+def copy_text(value: Any) -> str:
     """A value in COPY's text format."""
     if value is None:
         return "\\N"
@@ -112,7 +112,7 @@ class Replacement:
         self.cursor.execute(f"ALTER TABLE {staging} ALTER COLUMN _id SET DEFAULT nextval('{sequence}')")
 
     def add(self, row: dict[str, Any]) -> None:
-        self.buffer.append("\t".join(_text(row.get(c)) for c in self.columns))
+        self.buffer.append("\t".join(copy_text(row.get(c)) for c in self.columns))
         if len(self.buffer) >= self.chunk:
             self.flush()
 
